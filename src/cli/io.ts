@@ -1,0 +1,34 @@
+/**
+ * What a command may touch of its process, passed in so commands run the same under the real
+ * bins and in tests. `processIo()` is the only place that reads `process` for them.
+ */
+import { NacosToolError, describeError } from '../errors.js';
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  onSignal(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): void;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+    },
+  };
+}
+
+/** One line on stderr; returns the exit code the error calls for (2 for usage errors). */
+export function printError(command: string, error: unknown, io: CliIo): number {
+  if (error instanceof NacosToolError) {
+    const hint = error.code === 'ERR_ARGUMENTS' ? ` (see ${command} --help)` : '';
+    io.stderr.write(`${command}: error: ${error.message}${hint}\n`);
+    return error.exitCode;
+  }
+  io.stderr.write(`${command}: internal error: ${describeError(error)} (please report this with the command line you ran)\n`);
+  return 1;
+}

@@ -1,0 +1,41 @@
+/**
+ * The only file that configures pino. Logs are structured JSON lines on stderr, so stdout
+ * stays free for results (doctor reports, generated configs) and `cmd | head` works.
+ */
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { UsageError } from './errors.js';
+
+export type { Logger } from 'pino';
+
+export const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseLogLevel(level: string): LevelWithSilent {
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LevelWithSilent;
+  throw new UsageError(`log level "${level}" is not one of ${LOG_LEVELS.join(', ')}`, { code: 'ERR_LOG_LEVEL' });
+}
+
+export interface LoggerOptions {
+  readonly level?: LevelWithSilent;
+  readonly name?: string;
+  /** Defaults to stderr; tests pass a stream and parse the lines. */
+  readonly destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  // Asynchronous stderr writes keep logging off the forwarding hot path; pino flushes them on exit.
+  const destination = options.destination ?? pino.destination({ dest: 2, sync: false });
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: options.name === undefined ? { pid: process.pid } : { name: options.name, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+/** A logger that drops everything, for library users who pass none. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { AddressError } from '../src/errors.js';
+import {
+  formatHostPort,
+  isValidHost,
+  normalizeIp,
+  parseCidr,
+  parseHostPort,
+  parseListenAddress,
+  parseServerAddressList,
+  splitList,
+} from '../src/address.js';
+
+describe('parseHostPort', () => {
+  it('reads IPv4, hostnames and bracketed IPv6', () => {
+    expect(parseHostPort('10.0.0.1:8848')).toEqual({ host: '10.0.0.1', port: 8848 });
+    expect(parseHostPort('nacos-0.nacos.svc.cluster.local:8848')).toEqual({ host: 'nacos-0.nacos.svc.cluster.local', port: 8848 });
+    expect(parseHostPort('[::1]:18848')).toEqual({ host: '::1', port: 18848 });
+  });
+
+  it('applies a default port only when asked to', () => {
+    expect(parseHostPort('nacos1', { defaultPort: 8848 })).toEqual({ host: 'nacos1', port: 8848 });
+    expect(parseHostPort('fd00::5', { defaultPort: 8848 })).toEqual({ host: 'fd00::5', port: 8848 });
+    expect(() => parseHostPort('nacos1')).toThrow(/"nacos1" has no port: expected HOST:PORT/);
+  });
+
+  it('names the bad part of a malformed address', () => {
+    expect(() => parseHostPort('10.0.0.1:99999')).toThrow(AddressError);
+    expect(() => parseHostPort('10.0.0.1:99999')).toThrow(/port 99999 is not a TCP port/);
+    expect(() => parseHostPort('10.0.0.1:http')).toThrow(/port "http" is not a number/);
+    expect(() => parseHostPort('fd00::1:8848')).toThrow(/an IPv6 address takes its port after brackets/);
+    expect(() => parseHostPort('nacos:8848:1')).toThrow(/must be written in brackets/);
+    expect(() => parseHostPort('[fd00::1:8848')).toThrow(/missing "]"/);
+    expect(() => parseHostPort('[10.0.0.1]:8848')).toThrow(/not an IPv6 address/);
+    expect(() => parseHostPort('evil;host:8848')).toThrow(/"evil;host" is not a valid IP address or hostname/);
+    expect(() => parseHostPort('')).toThrow(/empty/);
+  });
+});
+
+describe('parseListenAddress', () => {
+  it('accepts a bare port, :port, host:port and [v6]:port', () => {
+    expect(parseListenAddress('8848')).toEqual({ host: undefined, port: 8848 });
+    expect(parseListenAddress(':8848')).toEqual({ host: undefined, port: 8848 });
+    expect(parseListenAddress('0.0.0.0:18848')).toEqual({ host: '0.0.0.0', port: 18848 });
+    expect(parseListenAddress('[::]:18848')).toEqual({ host: '::', port: 18848 });
+  });
+
+  it('refuses a listen address without a port', () => {
+    expect(() => parseListenAddress('0.0.0.0')).toThrow(/has no port/);
+  });
+});
+
+describe('parseServerAddressList', () => {
+  it('reads what users put in serverAddr', () => {
+    const list = parseServerAddressList('nacos.example.com, 10.0.0.1:8848,[::1]:18848,https://vip.example.com:443/nacos/', 8848);
+    expect(list.map(({ host, port, scheme, contextPath, portDefaulted }) => ({ host, port, scheme, contextPath, portDefaulted }))).toEqual([
+      { host: 'nacos.example.com', port: 8848, scheme: 'http', contextPath: undefined, portDefaulted: true },
+      { host: '10.0.0.1', port: 8848, scheme: 'http', contextPath: undefined, portDefaulted: false },
+      { host: '::1', port: 18848, scheme: 'http', contextPath: undefined, portDefaulted: false },
+      { host: 'vip.example.com', port: 443, scheme: 'https', contextPath: '/nacos', portDefaulted: false },
+    ]);
+  });
+
+  it('defaults the port of a URL without one, as clients do', () => {
+    expect(parseServerAddressList('http://nacos.dev.company.com', 8848)[0]).toMatchObject({ port: 8848, portDefaulted: true });
+  });
+
+  it('refuses a path without a scheme', () => {
+    expect(() => parseServerAddressList('host:8848/nacos', 8848)).toThrow(/a path needs a scheme/);
+  });
+});
+
+describe('helpers', () => {
+  it('formats IPv6 with brackets', () => {
+    expect(formatHostPort('::1', 8848)).toBe('[::1]:8848');
+    expect(formatHostPort('10.0.0.1', 8848)).toBe('10.0.0.1:8848');
+  });
+
+  it('unwraps IPv4-mapped IPv6 client addresses', () => {
+    expect(normalizeIp('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(normalizeIp('::1')).toBe('::1');
+  });
+
+  it('validates hostnames strictly', () => {
+    expect(isValidHost('nacos_1')).toBe(true);
+    expect(isValidHost('-bad.example')).toBe(false);
+    expect(isValidHost('a b')).toBe(false);
+    expect(isValidHost('x'.repeat(64))).toBe(false);
+  });
+
+  it('splits lists given as repeated flags, commas or spaces', () => {
+    expect(splitList(['a:1,b:2', 'c:3  d:4'])).toEqual(['a:1', 'b:2', 'c:3', 'd:4']);
+    expect(splitList(undefined)).toEqual([]);
+  });
+
+  it('parses CIDR blocks and single IPs', () => {
+    expect(parseCidr('10.0.0.0/8')).toEqual({ address: '10.0.0.0', prefix: 8, family: 'ipv4' });
+    expect(parseCidr('::1')).toEqual({ address: '::1', prefix: 128, family: 'ipv6' });
+    expect(() => parseCidr('10.0.0.0/33')).toThrow(/prefix length "33" must be 0-32/);
+    expect(() => parseCidr('nacos/8')).toThrow(/"nacos" is not an IP address/);
+  });
+});
