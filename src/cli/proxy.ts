@@ -1,0 +1,145 @@
+/**
+ * The nacos-proxy command: parse flags, merge them with NACOS_PROXY_* variables and the
+ * --config file, start the proxy (and the admin endpoint), and run until a signal.
+ *
+ * Signals: SIGTERM/SIGINT drain (stop accepting, wait up to --drain-timeout, reset the rest,
+ * exit 0); a second one resets everything and exits 1 at once; SIGHUP re-reads --config.
+ */
+import yargs, { type Argv } from 'yargs';
+import { formatHostPort } from '../address.js';
+import { formatDuration } from '../duration.js';
+import { NacosToolError, describeError } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { ROLE_DESCRIPTIONS, ROLES } from '../ports.js';
+import { AdminServer } from '../proxy/admin-server.js';
+import { readConfigFile } from '../proxy/config-file.js';
+import { CONFIG_ENV, PROXY_OPTION_SPECS, envName, resolveProxyOptions, type ResolvedOptions } from '../proxy/options.js';
+import { NacosProxy } from '../proxy/proxy.js';
+import { parseArgs } from './parse.js';
+import { printError, type CliIo } from './io.js';
+
+export function createProxyCli(): Argv<Record<string, unknown>> {
+  let parser = yargs()
+    .scriptName('nacos-proxy')
+    .usage(
+      [
+        'Usage: $0 --listen [HOST:]P --upstream HOST:Q [--upstream HOST:Q ...] [options]',
+        '',
+        'Layer-4 forwarder for Nacos 2.x/3.x clusters that keeps the port offsets: one listener per',
+        'port role on P+offset, each forwarded as plain TCP to the same role (Q+offset) of a',
+        'healthy member. Clients configured with this address dial P+1000 for gRPC and find it.',
+        '',
+        'Port roles:',
+        ...ROLES.map((role) => `  ${role.padEnd(13)} ${ROLE_DESCRIPTIONS[role]}`),
+      ].join('\n'),
+    );
+  for (const [name, spec] of Object.entries(PROXY_OPTION_SPECS)) {
+    parser = parser.option(name, {
+      type: 'string',
+      group: spec.group,
+      describe: `${spec.describe} Env: ${envName(name)}${spec.reloadable ? '' : ' (restart to change)'}`,
+      defaultDescription: spec.default,
+      requiresArg: true,
+    });
+  }
+  return parser
+    .option('config', {
+      type: 'string',
+      group: 'Operations',
+      describe: `Read options from this JSON or YAML file (keys are the flag names); SIGHUP re-reads it. Env: ${CONFIG_ENV}`,
+      requiresArg: true,
+    })
+    .example('$0 --listen 8848 --upstream 10.0.0.1:8848 --upstream 10.0.0.2:8848 --upstream 10.0.0.3:8848', 'VIP for a 3-member cluster: clients use <this host>:8848')
+    .example('$0 --listen [::]:18848 --upstream nacos-0.nacos:8848,nacos-1.nacos:8848 --roles main,client-grpc', 'only the ports clients need')
+    .example('$0 --config /etc/nacos-proxy.yaml --admin 127.0.0.1:9901', 'options from a file, metrics on :9901')
+    .epilog(
+      [
+        'Durations are seconds, or take a unit: 500ms, 3s, 2m, 1h.',
+        'Every option can also be set as NACOS_PROXY_<NAME> (e.g. NACOS_PROXY_MAX_CONNECTIONS=1000) or as',
+        '"<name>: value" in the --config file. Flags win over variables, which win over the file.',
+        'Signals: SIGTERM/SIGINT drain connections then exit 0 (twice: reset all, exit 1); SIGHUP reloads --config.',
+        'Exit codes: 0 after a clean stop, 1 on a runtime failure, 2 on bad usage (one line on stderr says what to fix).',
+      ].join('\n'),
+    )
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110));
+}
+
+type FlagValues = Record<string, string | string[] | undefined>;
+
+async function resolveAll(flags: FlagValues, env: NodeJS.ProcessEnv): Promise<ResolvedOptions & { configPath: string | undefined }> {
+  const configPath = (flags.config as string | undefined) ?? env[CONFIG_ENV];
+  const file = configPath === undefined || configPath === '' ? undefined : await readConfigFile(configPath);
+  return { ...resolveProxyOptions({ flags, env, ...(file ? { file } : {}) }), configPath: file?.path };
+}
+
+/** Installs the signal handlers; resolves with the exit code once the proxy has stopped. */
+function runUntilSignalled(proxy: NacosProxy, admin: AdminServer | undefined, log: Logger, reload: () => Promise<void>, io: CliIo): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log.warn({ signal }, 'second signal: resetting every open connection and exiting now');
+        void proxy.close().finally(() => resolve(1));
+        return;
+      }
+      stopping = true;
+      log.info({ signal, drainTimeout: formatDuration(proxy.options.drainTimeout), open: proxy.activeConnections }, 'stopping: no new connections');
+      void proxy.drain().then(async ({ reset }) => {
+        await admin?.close();
+        log.info({ reset }, reset > 0 ? 'stopped; connections still open at the drain timeout were reset' : 'stopped; every connection finished');
+        resolve(0);
+      });
+    };
+    io.onSignal('SIGTERM', stop);
+    io.onSignal('SIGINT', stop);
+    io.onSignal('SIGHUP', () => {
+      if (!stopping) void reload();
+    });
+  });
+}
+
+export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let log: Logger | undefined;
+  try {
+    const parsed = await parseArgs(createProxyCli(), argv);
+    if (parsed.kind === 'output') {
+      io.stdout.write(`${parsed.text}\n`);
+      return 0;
+    }
+    const flags = parsed.args as FlagValues;
+    const { options, warnings, configPath } = await resolveAll(flags, io.env);
+    log = createLogger({ level: options.logLevel, name: 'nacos-proxy' });
+    for (const warning of warnings) log.warn(warning);
+    const proxy = new NacosProxy(options, { logger: log });
+    await proxy.start();
+    const admin = options.admin === undefined ? undefined : await AdminServer.open(proxy, options.admin).catch(async (error: unknown) => {
+      await proxy.close();
+      throw error;
+    });
+    if (admin) log.info({ admin: formatHostPort(admin.address().address, admin.address().port) }, 'admin endpoint: /healthz /status /metrics');
+    const activeLog = log;
+    const reload = async (): Promise<void> => {
+      if (configPath === undefined) {
+        activeLog.warn('SIGHUP: no --config file to reload; nothing changed');
+        return;
+      }
+      try {
+        const next = await resolveAll(flags, io.env);
+        const result = await proxy.reload(next.options);
+        if (result.ignored.length > 0) activeLog.warn({ options: result.ignored }, 'SIGHUP: these options need a restart to change; kept the running values');
+        activeLog.info({ config: configPath, added: result.added, removed: result.removed }, 'configuration reloaded');
+      } catch (error) {
+        activeLog.error({ config: configPath, error: describeError(error) }, 'SIGHUP: reload failed; the running configuration is unchanged');
+      }
+    };
+    return await runUntilSignalled(proxy, admin, log, reload, io);
+  } catch (error) {
+    // Usage errors get exactly one line (below); runtime failures are also logged for collectors.
+    if (log && !(error instanceof NacosToolError && error.exitCode === 2)) log.fatal({ error: describeError(error) }, 'nacos-proxy stopped');
+    return printError('nacos-proxy', error, io);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Connects a new client connection to a member of its role: pick with the balancer, dial with
+ * a deadline, and on failure mark the member (passive health) and try the next available
+ * one, at most --connect-retries more times. Runs before any byte is forwarded, so a retry
+ * can never duplicate or lose client data.
+ */
+import type { Socket } from 'node:net';
+import pRetry, { AbortError } from 'p-retry';
+import { UpstreamUnavailableError, describeError } from '../errors.js';
+import { dial } from '../net/dial.js';
+import type { Role } from '../ports.js';
+import type { Balancer } from './balancer.js';
+import type { Member, UpstreamPool } from './upstream-pool.js';
+
+/** TCP keepalive on both sockets: dead peers of long-lived Nacos connections are found in minutes, not hours. */
+export const TCP_KEEPALIVE_MS = 30_000;
+
+export interface ConnectRequest {
+  readonly role: Role;
+  readonly clientIp: string;
+  readonly signal: AbortSignal;
+}
+
+export interface ConnectSettings {
+  readonly connectTimeout: number;
+  readonly connectRetries: number;
+}
+
+export interface Connected {
+  readonly socket: Socket;
+  readonly member: Member;
+}
+
+export async function connectUpstream(
+  request: ConnectRequest,
+  context: { pool: UpstreamPool; balancer: Balancer; settings: ConnectSettings; now: () => number },
+): Promise<Connected> {
+  const { pool, balancer, settings, now } = context;
+  const tried = new Set<Member>();
+  const failures: string[] = [];
+  try {
+    return await pRetry(
+      async () => {
+        const candidates = pool.candidates(request.role, now()).filter((member) => !tried.has(member));
+        const member = balancer.pick(request.role, candidates, request.clientIp);
+        if (member === undefined) {
+          throw new AbortError(
+            tried.size === 0
+              ? new UpstreamUnavailableError('ERR_NO_HEALTHY_UPSTREAM', `no healthy member for ${request.role}`)
+              : new UpstreamUnavailableError('ERR_UPSTREAM_CONNECT', `every ${request.role} member tried failed: ${failures.join('; ')}`),
+          );
+        }
+        tried.add(member);
+        try {
+          const socket = await dial({
+            host: member.host,
+            port: member.portOf(request.role),
+            timeoutMs: settings.connectTimeout,
+            signal: request.signal,
+            noDelay: true,
+            keepAliveMs: TCP_KEEPALIVE_MS,
+            allowHalfOpen: true,
+          });
+          return { socket, member };
+        } catch (error) {
+          if (request.signal.aborted) throw new AbortError(error as Error);
+          const text = describeError(error);
+          failures.push(`${member.addressOf(request.role)}: ${text}`);
+          pool.recordConnectFailure(member, request.role, text, now());
+          throw error;
+        }
+      },
+      { retries: settings.connectRetries, minTimeout: 0, maxTimeout: 0, factor: 1, randomize: false, signal: request.signal },
+    );
+  } catch (error) {
+    if (error instanceof UpstreamUnavailableError || request.signal.aborted) throw error;
+    throw new UpstreamUnavailableError('ERR_UPSTREAM_CONNECT', `every ${request.role} member tried failed: ${failures.join('; ')}`, {
+      cause: error,
+    });
+  }
+}

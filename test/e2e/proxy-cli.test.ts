@@ -1,0 +1,194 @@
+/** The real nacos-proxy bin: bad input, configuration sources, signals. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findFreeBasePort } from '../../src/net/free-port.js';
+import { closeOutcome, dialTcp, listenTcp, readAll, readLine, startFakeMember, type FakeMember, type TcpServer } from '../helpers/net.js';
+import { runBin, startBin, type RunningBin } from '../helpers/spawn.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nacos-proxy-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+function expectUsageError(result: { code: number | null; stderr: string }, pattern: RegExp): void {
+  expect(result.code).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^nacos-proxy: error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('bad input: one line on stderr, exit code 2', () => {
+  it('unknown flag, with a suggestion', async () => {
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstrem', '127.0.0.1:8848']), /Unknown argument: upstrem \(did you mean --upstream\?\)/);
+  });
+
+  it('malformed addresses', async () => {
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '10.0.0.1:port']), /port "port" is not a number/);
+    expectUsageError(await runBin('nacos-proxy', ['--listen', 'localhost', '--upstream', '10.0.0.1:8848']), /--listen "localhost" has no port/);
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '[fd00::1]8848']), /expected ":port" after "]"/);
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', 'nacos:8848:1']), /must be written in brackets/);
+  });
+
+  it('out-of-range and derived-out-of-range ports', async () => {
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '70000', '--upstream', '10.0.0.1:8848']), /port 70000 is not a TCP port/);
+    expectUsageError(
+      await runBin('nacos-proxy', ['--listen', '65000', '--upstream', '10.0.0.1:8848']),
+      /main port 65000 cannot be used: its client-grpc port \(P\+1000\) would be 66000/,
+    );
+    expectUsageError(
+      await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '10.0.0.1:800', '--roles', 'main,raft']),
+      /--upstream 10.0.0.1:800: .*raft port \(P-1000\) would be -200/,
+    );
+  });
+
+  it('a port already in use, naming the role and the port', async () => {
+    const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'] });
+    const squatter = await listenTcp(() => {}, { port: base + 1000 });
+    cleanups.push(() => squatter.close());
+    expectUsageError(
+      await runBin('nacos-proxy', ['--listen', `127.0.0.1:${base}`, '--upstream', '127.0.0.1:8848', '--health-interval', '0']),
+      new RegExp(`cannot listen for client-grpc \\(P\\+1000\\) on 127.0.0.1:${base + 1000}: port ${base + 1000} is already in use`),
+    );
+  });
+
+  it('an unreadable or invalid config file', async () => {
+    expectUsageError(await runBin('nacos-proxy', ['--config', join(dir, 'missing.yaml')]), /cannot read config file .*missing.yaml: no such file/);
+    expectUsageError(await runBin('nacos-proxy', ['--config', dir]), /cannot read config file .*: it is a directory/);
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(broken, 'listen: [18848\nupstream: {');
+    expectUsageError(await runBin('nacos-proxy', ['--config', broken]), /broken.yaml is neither valid YAML nor JSON/);
+    const typo = join(dir, 'typo.json');
+    await writeFile(typo, JSON.stringify({ listen: '18848', upstreams: ['127.0.0.1:8848'] }));
+    expectUsageError(await runBin('nacos-proxy', ['--config', typo]), /unknown option "upstreams" \(did you mean "upstream"\?\)/);
+  });
+
+  it('bad values from the environment name the variable', async () => {
+    expectUsageError(
+      await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '127.0.0.1:8848'], { env: { NACOS_PROXY_BALANCE: 'random' } }),
+      /NACOS_PROXY_BALANCE "random" is not one of round-robin, least-connections, ip-hash/,
+    );
+  });
+
+  it('prints help with every option and exits 0', async () => {
+    const result = await runBin('nacos-proxy', ['--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--listen', '--upstream', '--roles', '--balance', '--connect-timeout', '--connect-retries', '--health-interval', '--health-timeout', '--health-rise', '--health-fall', '--fail-timeout', '--idle-timeout', '--drain-timeout', '--admin', '--config', '--allow', '--deny', '--max-connections', '--max-connections-per-ip', '--log-level']) {
+      expect(result.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('running', () => {
+  let members: FakeMember[];
+  beforeAll(async () => {
+    members = [await startFakeMember('m1', ['main', 'client-grpc', 'cluster-grpc']), await startFakeMember('m2', ['main', 'client-grpc', 'cluster-grpc'])];
+  });
+  afterAll(async () => {
+    for (const m of members) await m.close();
+  });
+
+  async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ bin: RunningBin; base: number }> {
+    const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'] });
+    const bin = startBin('nacos-proxy', ['--listen', `127.0.0.1:${base}`, ...args], env);
+    cleanups.push(async () => {
+      if (bin.child.exitCode === null) bin.child.kill('SIGKILL');
+      await bin.exited;
+    });
+    // Listening lines are written once every role's listener is open.
+    await bin.waitForLog((line) => line.msg === 'listening');
+    return { bin, base };
+  }
+
+  it('drains on SIGTERM: open connections finish, then exit 0', async () => {
+    const { bin, base } = await start(['--upstream', `127.0.0.1:${members[0]!.base}`, '--drain-timeout', '20s']);
+    const held = await dialTcp(base + 1000);
+    expect(await readLine(held)).toBe('m1 client-grpc');
+    bin.child.kill('SIGTERM');
+    await bin.waitForLog((line) => line.msg === 'stopping: no new connections');
+    const reply = readAll(held);
+    held.end('bye');
+    expect((await reply).toString()).toBe('bye');
+    const result = await bin.exited;
+    expect(result.code).toBe(0);
+    expect(bin.logs.find((line) => line.msg.startsWith('stopped'))).toMatchObject({ reset: 0 });
+  });
+
+  it('a second signal resets everything and exits 1 at once', async () => {
+    const { bin, base } = await start(['--upstream', `127.0.0.1:${members[0]!.base}`, '--drain-timeout', '60s']);
+    const held = await dialTcp(base);
+    await readLine(held);
+    const outcome = closeOutcome(held);
+    bin.child.kill('SIGTERM');
+    await bin.waitForLog((line) => line.msg === 'stopping: no new connections');
+    bin.child.kill('SIGINT');
+    expect((await bin.exited).code).toBe(1);
+    expect(await outcome).toBe('ECONNRESET');
+  });
+
+  it('reloads --config on SIGHUP without dropping open connections', async () => {
+    const config = join(dir, 'reload.yaml');
+    await writeFile(config, `upstream:\n  - 127.0.0.1:${members[0]!.base}\nhealth-interval: 200ms\n`);
+    const { bin, base } = await start(['--config', config]);
+    const held = await dialTcp(base + 1000);
+    expect(await readLine(held)).toBe('m1 client-grpc');
+    await writeFile(config, `upstream: [127.0.0.1:${members[1]!.base}]\nhealth-interval: 200ms\n`);
+    const mark = bin.logs.length;
+    bin.child.kill('SIGHUP');
+    const reloaded = await bin.waitForLog((line) => line.msg === 'configuration reloaded', mark);
+    expect(reloaded).toMatchObject({ added: [`127.0.0.1:${members[1]!.base}`], removed: [`127.0.0.1:${members[0]!.base}`] });
+    const fresh = await dialTcp(base + 1000);
+    expect(await readLine(fresh)).toBe('m2 client-grpc');
+    const echo = readAll(held);
+    held.end('old connection still alive');
+    expect((await echo).toString()).toBe('old connection still alive');
+    fresh.destroy();
+  });
+
+  it('keeps running when a reloaded config is broken, and says so', async () => {
+    const config = join(dir, 'broken-reload.yaml');
+    await writeFile(config, `upstream: [127.0.0.1:${members[0]!.base}]\n`);
+    const { bin, base } = await start(['--config', config]);
+    await writeFile(config, 'upstream: [nope:99999]\n');
+    bin.child.kill('SIGHUP');
+    const failed = await bin.waitForLog((line) => line.msg.startsWith('SIGHUP: reload failed'));
+    expect(failed.error).toMatch(/port 99999 is not a TCP port/);
+    const socket = await dialTcp(base);
+    expect(await readLine(socket)).toBe('m1 main');
+    socket.destroy();
+  });
+
+  it('takes options from NACOS_PROXY_* variables and warns about unknown ones', async () => {
+    const { bin, base } = await start([], {
+      NACOS_PROXY_UPSTREAM: `127.0.0.1:${members[1]!.base}`,
+      NACOS_PROXY_ROLES: 'main,client-grpc,cluster-grpc',
+      NACOS_PROXY_UPSTREAMS: 'typo',
+    });
+    expect(bin.logs.find((line) => line.level === 'warn')?.msg).toBe('ignoring unknown environment variable NACOS_PROXY_UPSTREAMS (did you mean NACOS_PROXY_UPSTREAM?)');
+    const socket = await dialTcp(base + 1001);
+    expect(await readLine(socket)).toBe('m2 cluster-grpc');
+    socket.destroy();
+  });
+
+  it('starts with an unreachable member: warns, marks it down, keeps serving with the others', async () => {
+    const dead: TcpServer = await listenTcp(() => {});
+    const deadPort = dead.port;
+    await dead.close();
+    const { bin, base } = await start(['--upstream', `127.0.0.1:${deadPort}`, '--upstream', `127.0.0.1:${members[0]!.base}`, '--roles', 'main']);
+    expect(bin.logs.find((line) => line.msg === 'member down')).toMatchObject({ member: `127.0.0.1:${deadPort}`, level: 'warn' });
+    const socket = await dialTcp(base);
+    expect(await readLine(socket)).toBe('m1 main');
+    socket.destroy();
+  });
+});

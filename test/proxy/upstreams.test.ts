@@ -1,0 +1,162 @@
+/**
+ * Members behind the proxy: balancing, failover, health checks, and what a client sees when
+ * no member can take it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/ports.js';
+import { startBlackHole } from '../helpers/black-hole.js';
+import { closeOutcome, connectOutcome, readLine, startFakeMember, type FakeMember } from '../helpers/net.js';
+import { startProxy } from '../helpers/proxy.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function members(count: number, roles: readonly Role[] = ['main', 'client-grpc']): Promise<FakeMember[]> {
+  const list: FakeMember[] = [];
+  for (let i = 1; i <= count; i += 1) {
+    const member = await startFakeMember(`m${i}`, roles);
+    cleanups.push(() => member.close());
+    list.push(member);
+  }
+  return list;
+}
+
+async function whoAnswers(dial: () => Promise<import('node:net').Socket>): Promise<string> {
+  const socket = await dial();
+  const line = await readLine(socket);
+  socket.destroy();
+  return line.split(' ')[0]!;
+}
+
+describe('balancing', () => {
+  it('round-robin spreads connections evenly over members', async () => {
+    const cluster = await members(3);
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'] });
+    cleanups.push(() => harness.close());
+    const seen: string[] = [];
+    for (let i = 0; i < 6; i += 1) seen.push(await whoAnswers(() => harness.dial('main')));
+    expect(seen.sort()).toEqual(['m1', 'm1', 'm2', 'm2', 'm3', 'm3']);
+  });
+
+  it('least-connections sends a new connection to the least busy member', async () => {
+    const cluster = await members(2);
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'least-connections' });
+    cleanups.push(() => harness.close());
+    const held = [await harness.dial('main'), await harness.dial('main'), await harness.dial('main')];
+    const owners = await Promise.all(held.map(async (socket) => (await readLine(socket)).split(' ')[0]!));
+    // Two members, three held connections: one member has 2. The next goes to the other.
+    const busiest = owners.filter((o) => o === 'm1').length > 1 ? 'm1' : 'm2';
+    expect(await whoAnswers(() => harness.dial('main'))).not.toBe(busiest);
+    for (const socket of held) socket.destroy();
+  });
+
+  it('ip-hash keeps one client IP on one member across roles, and different IPs spread', async () => {
+    const cluster = await members(3);
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'ip-hash' });
+    cleanups.push(() => harness.close());
+    const owners = new Set<string>();
+    for (let i = 1; i <= 12; i += 1) {
+      const ip = `127.0.0.${i}`;
+      const main = await whoAnswers(() => harness.dial('main', ip));
+      expect(await whoAnswers(() => harness.dial('main', ip))).toBe(main);
+      expect(await whoAnswers(() => harness.dial('client-grpc', ip))).toBe(main);
+      owners.add(main);
+    }
+    expect(owners.size).toBeGreaterThan(1);
+  });
+});
+
+describe('failover', () => {
+  it('tries the next member when one refuses, before forwarding any byte', async () => {
+    const [m1, m2] = await members(2);
+    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'] });
+    cleanups.push(() => harness.close());
+    await m1!.stop('main');
+    for (let i = 0; i < 4; i += 1) expect(await whoAnswers(() => harness.dial('main'))).toBe('m2');
+    const down = await harness.log.waitFor((line) => line.msg === 'member down');
+    expect(down).toMatchObject({ member: `127.0.0.1:${m1!.base}`, role: 'main', cause: 'connect-failure' });
+    // The other role of the same member still serves.
+    const grpcOwners = new Set<string>();
+    for (let i = 0; i < 4; i += 1) grpcOwners.add(await whoAnswers(() => harness.dial('client-grpc')));
+    expect(grpcOwners).toEqual(new Set(['m1', 'm2']));
+  });
+
+  it('closes the client at once when no member of the role is healthy', async () => {
+    const [m1] = await members(1);
+    const harness = await startProxy([m1!], { roles: ['main', 'client-grpc'] });
+    cleanups.push(() => harness.close());
+    await m1!.stop('client-grpc');
+    const first = await harness.dial('client-grpc');
+    expect(await closeOutcome(first)).toBe('ECONNRESET');
+    expect(await harness.log.waitFor((line) => line.msg === 'connection refused')).toMatchObject({ reason: 'connect-failed', level: 'warn' });
+    // Now marked down: the next client is refused without a connect attempt.
+    expect(await connectOutcome(harness.port('client-grpc'))).toBe('ECONNRESET');
+    expect(await harness.log.waitFor((line) => line.reason === 'no-healthy-upstream')).toMatchObject({ role: 'client-grpc' });
+    expect(harness.proxy.totals.get('client-grpc')!.closed.get('no-healthy-upstream')).toBe(1);
+  });
+
+  it('gives up on a black-holed member after --connect-timeout and tries the next', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const [alive] = await members(1, ['main']);
+    const harness = await startProxy(
+      [
+        { host: '127.0.0.1', base: hole.port },
+        { host: '127.0.0.1', base: alive!.base },
+      ],
+      { roles: ['main'], connectTimeout: 300, balance: 'round-robin' },
+    );
+    cleanups.push(() => harness.close());
+    // Round-robin starts with the black hole: the answer must come from m1 after one timeout.
+    expect(await whoAnswers(() => harness.dial('main'))).toBe('m1');
+    const down = await harness.log.waitFor((line) => line.msg === 'member down');
+    expect(down.error).toMatch(/timed out after 300ms/);
+  });
+
+  it('resets the client when every attempt fails, instead of leaving it connected to nothing', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const harness = await startProxy([{ host: '127.0.0.1', base: hole.port }], { roles: ['main'], connectTimeout: 200, connectRetries: 3 });
+    cleanups.push(() => harness.close());
+    const client = await harness.dial('main');
+    expect(await closeOutcome(client)).toBe('ECONNRESET');
+    const refused = await harness.log.waitFor((line) => line.msg === 'connection refused');
+    expect(refused.reason).toBe('connect-failed');
+    expect(refused.error).toMatch(/timed out after 200ms/);
+  });
+});
+
+describe('active health checks', () => {
+  it('marks a member down after fall failed checks and up after rise good ones, per role', async () => {
+    const [m1, m2] = await members(2);
+    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], healthInterval: 50, healthTimeout: 200, healthRise: 2, healthFall: 2 });
+    cleanups.push(() => harness.close());
+    expect(harness.proxy.pool.candidates('main', Date.now())).toHaveLength(2);
+    await m2!.stop('main');
+    const down = await harness.log.waitFor((line) => line.msg === 'member down' && line.member === `127.0.0.1:${m2!.base}`);
+    expect(down).toMatchObject({ role: 'main', cause: 'check' });
+    expect(harness.proxy.pool.candidates('client-grpc', Date.now())).toHaveLength(2);
+    for (let i = 0; i < 3; i += 1) expect(await whoAnswers(() => harness.dial('main'))).toBe('m1');
+    const restartedAt = harness.log.lines.length;
+    await m2!.start('main');
+    await harness.log.waitFor(
+      (line) => line.msg === 'member up' && line.member === `127.0.0.1:${m2!.base}` && line.role === 'main',
+      restartedAt,
+    );
+    const owners = new Set<string>();
+    for (let i = 0; i < 4; i += 1) owners.add(await whoAnswers(() => harness.dial('main')));
+    expect(owners).toEqual(new Set(['m1', 'm2']));
+  });
+
+  it('starts with an unreachable member marked down instead of failing', async () => {
+    const [m1, m2] = await members(2, ['main']);
+    await m2!.stop();
+    const harness = await startProxy([m1!, m2!], { roles: ['main'], healthInterval: 1000, healthTimeout: 200 });
+    cleanups.push(() => harness.close());
+    expect(harness.proxy.state).toBe('running');
+    expect(harness.proxy.pool.candidates('main', Date.now()).map((m) => m.port)).toEqual([m1!.base]);
+    expect(await harness.log.waitFor((line) => line.msg === 'member down')).toMatchObject({ member: `127.0.0.1:${m2!.base}` });
+  });
+});
