@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { DOCTOR_COMMANDS } from './doctor-commands.js';
+import { VERSION } from '../version.js';
 import { parseArgs } from './parse.js';
 import { printError, type CliIo } from './io.js';
 
@@ -19,7 +20,7 @@ export function createDoctorCli(): Argv<Record<string, unknown>> {
     .strict()
     .help()
     .alias('help', 'h')
-    .version()
+    .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110));
 }
 

@@ -15,6 +15,7 @@ import { AdminServer } from '../proxy/admin-server.js';
 import { readConfigFile } from '../proxy/config-file.js';
 import { CONFIG_ENV, PROXY_OPTION_SPECS, envName, resolveProxyOptions, type ResolvedOptions } from '../proxy/options.js';
 import { NacosProxy } from '../proxy/proxy.js';
+import { VERSION } from '../version.js';
 import { parseArgs } from './parse.js';
 import { printError, type CliIo } from './io.js';
 
@@ -64,7 +65,7 @@ export function createProxyCli(): Argv<Record<string, unknown>> {
     .strict()
     .help()
     .alias('help', 'h')
-    .version()
+    .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110));
 }
 
