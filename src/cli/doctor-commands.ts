@@ -15,4 +15,19 @@ export interface DoctorCommand {
   readonly run: (args: ParsedArgs, io: CliIo) => Promise<number>;
 }
 
-export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [];
+const JSON_OPTION = { type: 'boolean', describe: 'Print the report as JSON (schema nacos-doctor/report@1)' } as const;
+
+export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [
+  {
+    name: 'logs',
+    usage: 'logs <dir>',
+    describe: 'Read a Nacos logs/ directory (rotated and .gz files too): timeline of start and 1.x->2.x upgrade, Raft, port and gRPC problems with their fixes',
+    builder: (yargs) =>
+      yargs
+        .positional('dir', { type: 'string', describe: 'The Nacos logs directory (or the Nacos home that holds logs/, or one log file)' })
+        .option('main-port', { type: 'string', requiresArg: true, describe: "The member's main port P, to name the role of a port (default: from the logs, else 8848)" })
+        .option('json', JSON_OPTION)
+        .example('$0 logs /home/nacos/logs', 'where is this member in the upgrade, and what went wrong'),
+    run: async (args, io) => (await import('./doctor-logs.js')).runLogs(args, io),
+  },
+];
