@@ -1,0 +1,66 @@
+/**
+ * Parses Nacos' cluster.conf the way the server reads it (EnvUtil.analyzeClusterConf and
+ * MemberUtil.singleParse at alibaba/nacos 2.2.0): `#` starts a comment anywhere on a line, a line
+ * may list several members separated by commas, and a member without a port gets this server's
+ * own main port. Pure; keeps line numbers for the lint.
+ */
+import { formatHostPort, parseHostPort } from '../address.js';
+import { describeError } from '../errors.js';
+
+export interface ClusterMember {
+  /** As written. */
+  readonly input: string;
+  readonly host: string;
+  readonly port: number;
+  readonly portDefaulted: boolean;
+  readonly line: number;
+}
+
+export interface ClusterConfProblem {
+  readonly input: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface ParsedClusterConf {
+  readonly members: readonly ClusterMember[];
+  readonly problems: readonly ClusterConfProblem[];
+}
+
+export function parseClusterConf(text: string, defaultPort: number): ParsedClusterConf {
+  const members: ClusterMember[] = [];
+  const problems: ClusterConfProblem[] = [];
+  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
+    const comment = raw.indexOf('#');
+    const content = (comment < 0 ? raw : raw.slice(0, comment)).trim();
+    if (content === '') return;
+    for (const part of content.split(',')) {
+      const input = part.trim();
+      if (input === '') {
+        problems.push({ input: content, line: index + 1, message: 'empty entry between commas' });
+        continue;
+      }
+      if (/\s/.test(input)) {
+        problems.push({ input, line: index + 1, message: `"${input}" contains whitespace: write one HOST:PORT per line, or separate members with commas` });
+        continue;
+      }
+      if (!input.startsWith('[') && input.indexOf(':') !== input.lastIndexOf(':')) {
+        // Nacos splits an unbracketed entry on every ':' (InternetAddressUtil.splitIPPortStr) and fails.
+        problems.push({ input, line: index + 1, message: `"${input}": write an IPv6 member in brackets with its port, e.g. [fd00::1]:8848` });
+        continue;
+      }
+      try {
+        const { host, port } = parseHostPort(input, { defaultPort, what: 'member' });
+        members.push({ input, host, port, portDefaulted: !/:\d+$/.test(input), line: index + 1 });
+      } catch (error) {
+        problems.push({ input, line: index + 1, message: describeError(error) });
+      }
+    }
+  });
+  return { members, problems };
+}
+
+/** `host:port` in a canonical form (host lower-cased) for comparing members. */
+export function memberKey(member: { readonly host: string; readonly port: number }): string {
+  return formatHostPort(member.host.toLowerCase(), member.port);
+}
