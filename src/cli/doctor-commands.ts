@@ -30,4 +30,16 @@ export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [
         .example('$0 logs /home/nacos/logs', 'where is this member in the upgrade, and what went wrong'),
     run: async (args, io) => (await import('./doctor-logs.js')).runLogs(args, io),
   },
+  {
+    name: 'lint',
+    usage: 'lint <confdir>',
+    describe: "Check a member's application.properties and cluster.conf: deprecated keys, ports and the ports they imply, colliding members, member addresses",
+    builder: (yargs) =>
+      yargs
+        .positional('confdir', { type: 'string', describe: 'The Nacos conf directory (or the Nacos home that holds conf/)' })
+        .option('upgrade-from-1x', { type: 'boolean', describe: 'This cluster is being upgraded from 1.x: require what the rolling upgrade needs' })
+        .option('json', JSON_OPTION)
+        .example('$0 lint /home/nacos/conf', 'lint one member\'s configuration'),
+    run: async (args, io) => (await import('./doctor-lint.js')).runLint(args, io),
+  },
 ];

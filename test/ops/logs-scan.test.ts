@@ -1,13 +1,13 @@
-import { mkdtemp, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NacosToolError } from '../../src/errors.js';
 import { allFindings, exitCodeOf, type Finding, type Report } from '../../src/doctor/report.js';
 import { findLogFiles, readLogFile, sortLogNames } from '../../src/ops/log-files.js';
 import { scanLogsDirectory } from '../../src/ops/logs-scan.js';
 import { ROOT } from '../helpers/spawn.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const FIXTURES = `${ROOT}test/fixtures/nacos-logs`;
 
@@ -15,13 +15,7 @@ function verdict(report: Report, check: string): Finding[] {
   return (report.summary ?? []).filter((finding) => finding.check === check);
 }
 
-let temp: string;
-beforeEach(async () => {
-  temp = await mkdtemp(join(tmpdir(), 'nacos-logs-'));
-});
-afterEach(async () => {
-  await rm(temp, { recursive: true, force: true });
-});
+const tempDir = useTempDir('nacos-logs-');
 
 describe('scanLogsDirectory on recorded logs', () => {
   it('follows an upgrade through a rotated .gz into the current file: upgraded, double write on', async () => {
@@ -79,9 +73,9 @@ describe('scanLogsDirectory on recorded logs', () => {
   });
 
   it('names the role of a bound port from the main port, and says when the port fits none', async () => {
-    await writeFile(join(temp, 'start.out'), 'Caused by: java.io.IOException: Failed to bind to address 0.0.0.0/0.0.0.0:9848\n');
+    await writeFile(join(tempDir(), 'start.out'), 'Caused by: java.io.IOException: Failed to bind to address 0.0.0.0/0.0.0.0:9848\n');
     const title = async (mainPort?: number): Promise<string | undefined> =>
-      verdict(await scanLogsDirectory(temp, mainPort === undefined ? {} : { mainPort }), 'logs.port-bind')[0]?.title;
+      verdict(await scanLogsDirectory(tempDir(), mainPort === undefined ? {} : { mainPort }), 'logs.port-bind')[0]?.title;
     expect(await title()).toBe('Nacos could not listen on port 9848 (client-grpc, client/SDK gRPC (P+1000))');
     expect(await title(8847)).toContain('port 9848 (cluster-grpc');
     expect(await title(18848)).toContain('not a port of main port 18848');
@@ -90,26 +84,26 @@ describe('scanLogsDirectory on recorded logs', () => {
 
 describe('scanLogsDirectory on bad input', () => {
   it('refuses a missing directory with a usage error', async () => {
-    const error = await scanLogsDirectory(join(temp, 'nope')).catch((caught: unknown) => caught);
+    const error = await scanLogsDirectory(join(tempDir(), 'nope')).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NacosToolError);
     expect(error).toMatchObject({ code: 'ERR_LOGS_DIR', exitCode: 2 });
     expect((error as Error).message).toContain('does not exist');
   });
 
   it('refuses a directory without Nacos logs, and finds them in a Nacos home', async () => {
-    await writeFile(join(temp, 'README'), 'x');
-    await expect(scanLogsDirectory(temp)).rejects.toMatchObject({ code: 'ERR_LOGS_DIR', message: expect.stringContaining('no Nacos log files') });
-    await mkdir(join(temp, 'logs'));
-    await writeFile(join(temp, 'logs', 'nacos.log'), '2024-01-01 00:00:00,000 INFO Nacos started successfully in standalone mode. use embedded storage\n');
-    const report = await scanLogsDirectory(temp);
-    expect(report.sections[0]!.target).toBe(join(temp, 'logs'));
+    await writeFile(join(tempDir(), 'README'), 'x');
+    await expect(scanLogsDirectory(tempDir())).rejects.toMatchObject({ code: 'ERR_LOGS_DIR', message: expect.stringContaining('no Nacos log files') });
+    await mkdir(join(tempDir(), 'logs'));
+    await writeFile(join(tempDir(), 'logs', 'nacos.log'), '2024-01-01 00:00:00,000 INFO Nacos started successfully in standalone mode. use embedded storage\n');
+    const report = await scanLogsDirectory(tempDir());
+    expect(report.sections[0]!.target).toBe(join(tempDir(), 'logs'));
     expect(verdict(report, 'logs.start')[0]!.status).toBe('ok');
   });
 
   it('reports an unreadable file and goes on with the others', async () => {
-    await symlink(join(temp, 'gone'), join(temp, 'naming-server.log'));
-    await writeFile(join(temp, 'nacos.log'), 'Unexpected HTTP/1.x request: GET / \n');
-    const report = await scanLogsDirectory(temp);
+    await symlink(join(tempDir(), 'gone'), join(tempDir(), 'naming-server.log'));
+    await writeFile(join(tempDir(), 'nacos.log'), 'Unexpected HTTP/1.x request: GET / \n');
+    const report = await scanLogsDirectory(tempDir());
     const unreadable = report.sections[0]!.findings.find((finding) => finding.location?.file === 'naming-server.log');
     expect(unreadable).toMatchObject({ status: 'warn', title: 'could not read the file', evidence: expect.stringContaining('ENOENT') });
     expect(verdict(report, 'logs.http-on-grpc-port')).toHaveLength(1);
@@ -117,8 +111,8 @@ describe('scanLogsDirectory on bad input', () => {
 
   it('reports a corrupt .gz after the lines it could read', async () => {
     const whole = gzipSync(Buffer.from('Unexpected HTTP/1.x request: GET / \n'.repeat(200)));
-    await writeFile(join(temp, 'nacos.log.1.gz'), whole.subarray(0, whole.length - 12));
-    const report = await scanLogsDirectory(temp);
+    await writeFile(join(tempDir(), 'nacos.log.1.gz'), whole.subarray(0, whole.length - 12));
+    const report = await scanLogsDirectory(tempDir());
     const file = report.sections[0]!.findings[0]!;
     expect(file.status).toBe('warn');
     expect(file.evidence).toMatch(/unexpected end of file/i);
@@ -127,8 +121,8 @@ describe('scanLogsDirectory on bad input', () => {
   it('cuts binary junk into bounded lines and still finds the text around it', async () => {
     const junk = Buffer.alloc(3 * 1024 * 1024);
     for (let i = 0; i < junk.length; i += 1) junk[i] = (i * 7919) % 251 === 10 ? 0 : (i * 7919) % 251;
-    await writeFile(join(temp, 'nacos.log'), Buffer.concat([Buffer.from('Unexpected HTTP/1.x request: GET /a \n'), junk, Buffer.from('\nUnexpected HTTP/1.x request: GET /b \n')]));
-    const report = await scanLogsDirectory(temp);
+    await writeFile(join(tempDir(), 'nacos.log'), Buffer.concat([Buffer.from('Unexpected HTTP/1.x request: GET /a \n'), junk, Buffer.from('\nUnexpected HTTP/1.x request: GET /b \n')]));
+    const report = await scanLogsDirectory(tempDir());
     expect(report.sections[0]!.findings[0]!.title).toMatch(/over-long or binary lines cut/);
     expect(verdict(report, 'logs.http-on-grpc-port').map((finding) => finding.title)).toEqual([
       'HTTP/1.x arrived on a gRPC port: GET /a',
@@ -137,7 +131,7 @@ describe('scanLogsDirectory on bad input', () => {
   });
 
   it('streams a 1 GB log with flat memory and finds the lines before and after the gigabyte', async () => {
-    const path = join(temp, 'naming-server.log');
+    const path = join(tempDir(), 'naming-server.log');
     const gigabyte = 1024 ** 3;
     const file = await open(path, 'w');
     // A sparse file: real log lines, a 1 GiB hole (NUL bytes, no newline), real log lines.
@@ -148,7 +142,7 @@ describe('scanLogsDirectory on bad input', () => {
     const baseline = process.memoryUsage();
     let peak = 0;
     let bytesSeen = 0;
-    const report = await scanLogsDirectory(temp, {
+    const report = await scanLogsDirectory(tempDir(), {
       onChunk: (bytes) => {
         bytesSeen = bytes;
         const now = process.memoryUsage();
@@ -178,27 +172,27 @@ describe('log files', () => {
   });
 
   it('skips access and GC logs, reads a single file given directly', async () => {
-    for (const name of ['access_log.2024-01-01.log', 'nacos_gc.log.0.current', 'nacos.log', 'notes.txt']) await writeFile(join(temp, name), 'x\n');
-    expect(await findLogFiles(temp)).toEqual({ dir: temp, files: ['nacos.log'], skipped: ['access_log.2024-01-01.log', 'nacos_gc.log.0.current', 'notes.txt'] });
-    expect(await findLogFiles(join(temp, 'notes.txt'))).toEqual({ dir: temp, files: ['notes.txt'], skipped: [] });
+    for (const name of ['access_log.2024-01-01.log', 'nacos_gc.log.0.current', 'nacos.log', 'notes.txt']) await writeFile(join(tempDir(), name), 'x\n');
+    expect(await findLogFiles(tempDir())).toEqual({ dir: tempDir(), files: ['nacos.log'], skipped: ['access_log.2024-01-01.log', 'nacos_gc.log.0.current', 'notes.txt'] });
+    expect(await findLogFiles(join(tempDir(), 'notes.txt'))).toEqual({ dir: tempDir(), files: ['notes.txt'], skipped: [] });
   });
 
   it('recognises gzip by its magic bytes, whatever the name', async () => {
-    await writeFile(join(temp, 'nacos.log.1'), gzipSync(Buffer.from('a\nb\nc')));
+    await writeFile(join(tempDir(), 'nacos.log.1'), gzipSync(Buffer.from('a\nb\nc')));
     const lines: string[] = [];
-    const file = await readLogFile(temp, 'nacos.log.1', (_, text) => lines.push(text));
+    const file = await readLogFile(tempDir(), 'nacos.log.1', (_, text) => lines.push(text));
     expect(file).toMatchObject({ gzip: true, lines: 3 });
     expect(lines).toEqual(['a', 'b', 'c']);
   });
 
   it('counts nothing in an empty file', async () => {
-    await writeFile(join(temp, 'start.out'), '');
-    expect(await readLogFile(temp, 'start.out', () => {})).toMatchObject({ gzip: false, lines: 0, bytes: 0 });
+    await writeFile(join(tempDir(), 'start.out'), '');
+    expect(await readLogFile(tempDir(), 'start.out', () => {})).toMatchObject({ gzip: false, lines: 0, bytes: 0 });
   });
 
   it('sees no finding in a log without known messages', async () => {
-    await writeFile(join(temp, 'nacos.log'), 'hello\nworld\n');
-    const report = await scanLogsDirectory(temp);
+    await writeFile(join(tempDir(), 'nacos.log'), 'hello\nworld\n');
+    const report = await scanLogsDirectory(tempDir());
     expect(allFindings(report).filter((finding) => finding.status === 'fail' || finding.status === 'warn')).toEqual([]);
     expect(report.sections[1]!.findings[0]!.title).toBe('no known Nacos messages in these logs');
   });
