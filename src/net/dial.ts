@@ -49,9 +49,14 @@ export interface DialOptions {
   readonly allowHalfOpen?: boolean;
 }
 
+/** The ConnectFailure code of an OS errno (ECONNREFUSED -> ERR_CONNECT_REFUSED, ...). */
+export function connectFailureOf(errno: string): ConnectFailure {
+  return FAILURE_BY_ERRNO[errno] ?? 'ERR_CONNECT';
+}
+
 function toConnectError(error: unknown, address: string): ConnectError {
   const errno = errnoCode(error) ?? 'UNKNOWN';
-  const code = FAILURE_BY_ERRNO[errno] ?? 'ERR_CONNECT';
+  const code = connectFailureOf(errno);
   const detail = error instanceof Error ? error.message : String(error);
   return new ConnectError(code, errno, address, `connect to ${address} failed: ${errno} (${detail})`, error);
 }
