@@ -4,9 +4,8 @@
  * (ops API, switches), §4 rows 23-26 (Raft without a leader).
  */
 import { formatHostPort } from '../address.js';
+import { DEFAULT_CONTEXT_PATH } from '../nacos/http-client.js';
 import { formatOffset, rolePort } from '../ports.js';
-
-export const DEFAULT_CONTEXT_PATH = '/nacos';
 
 /**
  * The command that ends double write. Printed for the operator, never sent: once v1 data is

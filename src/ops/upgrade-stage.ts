@@ -1,0 +1,284 @@
+/**
+ * Where the operator is in the Nacos 1.x -> 2.x rolling-upgrade guide, decided from what the
+ * members answered (upgrade ops metrics, server state, cluster nodes): still upgrading (and which
+ * members are not readyToUpgrade), upgraded with double write on (print the switch command, never
+ * send it), done, or the ops API is absent on this version (and why). Members answering 503
+ * "server is DOWN" get the Raft advice. Pure: observations in, report out; the I/O belongs to the
+ * `upgrade` command.
+ */
+import type { Finding, Report, Section } from '../doctor/report.js';
+import type { ClusterNode } from '../nacos/cluster-nodes.js';
+import type { ServerState } from '../nacos/server-state.js';
+import { compareVersions, parseNacosVersion, versionInRange, type NacosVersion } from '../nacos/server-version.js';
+import type { UpgradeMetrics } from './upgrade-metrics.js';
+import { DEFAULT_CONTEXT_PATH } from '../nacos/http-client.js';
+import {
+  DOUBLE_WRITE_EXPLANATION,
+  DOUBLE_WRITE_WARNING,
+  NOT_READY_EXPLANATION,
+  RAFT_NO_LEADER_EXPLANATION,
+  doubleWriteOffCommand,
+  notReadyFix,
+  raftNoLeaderFix,
+} from './upgrade-guide.js';
+
+/** The ops API exists from 2.0.2 up to 2.1.x (NACOS-FACTS.md §3). */
+export const OPS_API_FROM = '2.0.2';
+export const OPS_API_BELOW = '2.2.0';
+
+export interface MemberObservation {
+  /** What the operator typed, e.g. `10.0.0.1:8848`. */
+  readonly address: string;
+  readonly member: { readonly scheme?: string; readonly host: string; readonly port: number };
+  readonly state?: ServerState;
+  readonly metrics?: UpgradeMetrics;
+  /** Why the metrics could not be read: one of the HTTP client's errors (src/nacos/http-errors.ts). */
+  readonly metricsError?: unknown;
+}
+
+export interface UpgradeInput {
+  readonly members: readonly MemberObservation[];
+  /** The cluster's member list as one member reported it, when it could be read. */
+  readonly nodes?: readonly ClusterNode[];
+  readonly contextPath?: string;
+}
+
+export type UpgradeStage = 'upgrading' | 'double-write-on' | 'done' | 'api-absent' | 'unknown';
+
+export type MemberStatus =
+  | { readonly kind: 'metrics'; readonly metrics: UpgradeMetrics }
+  | { readonly kind: 'down'; readonly serverStatus: string; readonly detail: string | undefined }
+  | { readonly kind: 'absent'; readonly version: NacosVersion | undefined; readonly why: string; readonly after: boolean; readonly before: boolean }
+  | { readonly kind: 'auth'; readonly message: string }
+  | { readonly kind: 'unreachable'; readonly message: string };
+
+export interface UpgradeDecision {
+  readonly stage: UpgradeStage;
+  /** Addresses of cluster members (from cluster nodes) that are not readyToUpgrade. */
+  readonly notReady: readonly string[];
+  /** Addresses of members still on 1.x (from their version). */
+  readonly still1x: readonly string[];
+  /** The double-write switch command, printed when the stage is double-write-on. */
+  readonly command: string | undefined;
+}
+
+interface ErrorLike {
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly serverStatus?: unknown;
+  readonly detail?: unknown;
+}
+
+function versionOf(observation: MemberObservation, nodes: readonly ClusterNode[] | undefined): NacosVersion | undefined {
+  const text =
+    observation.state?.version ??
+    nodes?.find((node) => node.ip === observation.member.host && node.port === observation.member.port)?.version;
+  return text === undefined ? undefined : parseNacosVersion(text);
+}
+
+function absentWhy(version: NacosVersion | undefined): { why: string; after: boolean; before: boolean } {
+  if (version === undefined) {
+    return {
+      why: `no upgrade ops API at this address: the member is not Nacos ${OPS_API_FROM}-2.1.x, or the context path is wrong`,
+      after: false,
+      before: false,
+    };
+  }
+  if (version.major < 2) {
+    return { why: `Nacos ${version.text} is a 1.x member: it has no upgrade API and must itself be upgraded to 2.x`, after: false, before: true };
+  }
+  if (compareVersions(version, parseNacosVersion(OPS_API_FROM)!) < 0) {
+    return {
+      why: `Nacos ${version.text} predates the upgrade ops API (added in ${OPS_API_FROM}); its naming-server.log says "upgrade check result …" (nacos-doctor logs)`,
+      after: false,
+      before: true,
+    };
+  }
+  if (versionInRange(version, OPS_API_FROM, OPS_API_BELOW)) {
+    return { why: `Nacos ${version.text} should have the upgrade ops API but did not answer it: check the context path`, after: false, before: false };
+  }
+  return {
+    why: `Nacos ${version.text} has no 1.x upgrade path any more (2.2.0 removed double write and the ops API with it): this member speaks only the 2.x protocol`,
+    after: true,
+    before: false,
+  };
+}
+
+/** What one member's answer (or failure) says. Pure. */
+export function memberStatus(observation: MemberObservation, nodes?: readonly ClusterNode[]): MemberStatus {
+  if (observation.metrics) return { kind: 'metrics', metrics: observation.metrics };
+  const version = versionOf(observation, nodes);
+  // No answer was asked for: the caller saw from the version that there is no API.
+  if (observation.metricsError === undefined) return { kind: 'absent', version, ...absentWhy(version) };
+  const error = observation.metricsError as ErrorLike;
+  const message = typeof error.message === 'string' ? error.message : String(observation.metricsError);
+  switch (error.code) {
+    case 'ERR_NACOS_DOWN':
+      return { kind: 'down', serverStatus: String(error.serverStatus ?? 'DOWN'), detail: typeof error.detail === 'string' ? error.detail : undefined };
+    case 'ERR_NACOS_API_ABSENT':
+      return { kind: 'absent', version, ...absentWhy(version) };
+    case 'ERR_NACOS_AUTH':
+      return { kind: 'auth', message };
+    default:
+      return { kind: 'unreachable', message };
+  }
+}
+
+/** The stage of the whole cluster. Pure. */
+export function decideUpgradeStage(input: UpgradeInput): UpgradeDecision {
+  const statuses = input.members.map((observation) => ({ observation, status: memberStatus(observation, input.nodes) }));
+  const withMetrics = statuses.flatMap(({ observation, status }) => (status.kind === 'metrics' ? [{ observation, metrics: status.metrics }] : []));
+  const still1x = [
+    ...statuses.filter(({ status }) => status.kind === 'absent' && status.version !== undefined && status.version.major < 2).map(({ observation }) => observation.address),
+    ...(input.nodes ?? []).filter((node) => node.version !== undefined && parseNacosVersion(node.version)?.major === 1).map((node) => node.address),
+  ];
+  const notReady = (input.nodes ?? []).filter((node) => node.readyToUpgrade !== true).map((node) => node.address);
+  const base = { notReady, still1x: [...new Set(still1x)], command: undefined };
+  if (withMetrics.length === 0) {
+    const absent = statuses.filter(({ status }) => status.kind === 'absent');
+    if (absent.length > 0 && absent.length === statuses.filter(({ status }) => status.kind !== 'down' && status.kind !== 'unreachable' && status.kind !== 'auth').length) {
+      return { ...base, stage: base.still1x.length > 0 ? 'upgrading' : 'api-absent' };
+    }
+    return { ...base, stage: 'unknown' };
+  }
+  const upgrading =
+    base.still1x.length > 0 ||
+    withMetrics.some(({ metrics }) => metrics.upgraded !== true || metrics.isAll20XVersion === false) ||
+    statuses.some(({ status }) => status.kind === 'absent' && status.before);
+  if (upgrading) return { ...base, stage: 'upgrading' };
+  const doubleWrite = withMetrics.find(({ metrics }) => metrics.isDoubleWriteEnabled === true);
+  if (doubleWrite) {
+    return { ...base, stage: 'double-write-on', command: doubleWriteOffCommand(doubleWrite.observation.member, input.contextPath ?? DEFAULT_CONTEXT_PATH) };
+  }
+  return { ...base, stage: 'done' };
+}
+
+function metricsEvidence(metrics: UpgradeMetrics): string {
+  const count = (key: string): string => String(metrics.counts[key] ?? '?');
+  return [
+    `upgraded=${String(metrics.upgraded)}`,
+    `isAll20XVersion=${String(metrics.isAll20XVersion)}`,
+    `isDoubleWriteEnabled=${String(metrics.isDoubleWriteEnabled)}`,
+    `doubleWriteDelayTaskCount=${String(metrics.doubleWriteDelayTaskCount ?? '?')}`,
+    `services v1/v2 ${count('serviceCountV1')}/${count('serviceCountV2')}`,
+    `instances v1/v2 ${count('instanceCountV1')}/${count('instanceCountV2')}`,
+    `service.V1.not.in.V2 ${metrics.serviceV1NotInV2.length}`,
+    `service.V2.not.in.V1 ${metrics.serviceV2NotInV1.length}`,
+  ].join(', ');
+}
+
+function memberFinding(status: MemberStatus, mainPort: number): Finding {
+  switch (status.kind) {
+    case 'metrics': {
+      const { metrics } = status;
+      const pending = metrics.doubleWriteDelayTaskCount ?? 0;
+      const title = metrics.upgraded
+        ? metrics.isDoubleWriteEnabled
+          ? 'on the 2.x protocol, double write on'
+          : 'on the 2.x protocol, double write off'
+        : `still on the 1.x protocol${pending > 0 ? `, copying 1.x data (${pending} tasks pending)` : ''}`;
+      return { check: 'upgrade.member', status: metrics.upgraded ? 'ok' : 'warn', title, evidence: metricsEvidence(metrics) };
+    }
+    case 'down':
+      return {
+        check: 'upgrade.member',
+        status: 'fail',
+        title: `answers 503: server is ${status.serverStatus}`,
+        ...(status.detail ? { evidence: status.detail } : {}),
+        cause: 'NAMING_DOWN',
+        explanation: RAFT_NO_LEADER_EXPLANATION,
+        fix: raftNoLeaderFix(mainPort),
+      };
+    case 'absent':
+      return { check: 'upgrade.member', status: status.before ? 'warn' : 'info', title: 'no upgrade ops API', explanation: status.why };
+    case 'auth':
+      return {
+        check: 'upgrade.member',
+        status: 'fail',
+        title: 'refused: authentication',
+        evidence: status.message,
+        cause: 'AUTH',
+        fix: 'give a Nacos user with --username/--password (the doctor logs in with POST /nacos/v1/auth/login)',
+      };
+    case 'unreachable':
+      return { check: 'upgrade.member', status: 'fail', title: 'no answer', evidence: status.message, cause: 'UNREACHABLE' };
+  }
+}
+
+function leaderFindings(nodes: readonly ClusterNode[], mainPort: number): Finding[] {
+  const leaderless = new Map<string, string[]>();
+  for (const node of nodes) for (const group of node.raftGroups) if (group.leader === undefined) leaderless.set(group.group, [...(leaderless.get(group.group) ?? []), node.address]);
+  if (leaderless.size === 0) return [];
+  return [
+    {
+      check: 'upgrade.raft',
+      status: 'fail',
+      title: `Raft groups without a leader: ${[...leaderless.keys()].join(', ')}`,
+      evidence: [...leaderless].map(([group, members]) => `${group} (seen by ${members.join(', ')})`).join('; '),
+      cause: 'RAFT_NO_LEADER',
+      explanation: `members cannot become readyToUpgrade without a Raft leader (#10104). ${RAFT_NO_LEADER_EXPLANATION}`,
+      fix: raftNoLeaderFix(mainPort),
+    },
+  ];
+}
+
+function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus[], mainPort: number): Finding {
+  switch (decision.stage) {
+    case 'upgrading': {
+      const who = [
+        ...(decision.still1x.length > 0 ? [`still on 1.x: ${decision.still1x.join(', ')}`] : []),
+        ...(decision.notReady.length > 0 ? [`not readyToUpgrade: ${decision.notReady.join(', ')}`] : []),
+      ];
+      return {
+        check: 'upgrade.stage',
+        status: 'warn',
+        title: 'still upgrading: the members have not all switched to the 2.x protocol',
+        ...(who.length > 0 ? { evidence: who.join('; ') } : { evidence: 'cluster nodes could not be read, so which members are not ready is unknown' }),
+        cause: 'UPGRADE_NOT_READY',
+        explanation: NOT_READY_EXPLANATION,
+        fix: notReadyFix(mainPort),
+      };
+    }
+    case 'double-write-on': {
+      const onlyV1 = Math.max(0, ...statuses.map((status) => (status.kind === 'metrics' ? status.metrics.serviceV1NotInV2.length : 0)));
+      const caution = onlyV1 > 0 ? `\nfirst check the ${onlyV1} services that are in 1.x data but not in 2.x (nacos-doctor upgrade --diff)` : '';
+      return {
+        check: 'upgrade.stage',
+        status: 'warn',
+        title: 'upgraded, double write still on: the last step of the guide is left',
+        cause: 'UPGRADE_DOUBLE_WRITE_ON',
+        explanation: DOUBLE_WRITE_EXPLANATION,
+        fix: `when all clients work, run once (nacos-doctor never sends it):\n${decision.command ?? ''}\nwarning: ${DOUBLE_WRITE_WARNING}${caution}`,
+      };
+    }
+    case 'done':
+      return { check: 'upgrade.stage', status: 'ok', title: 'upgrade done: every member is on the 2.x protocol and double write is off' };
+    case 'api-absent': {
+      const after = statuses.every((status) => status.kind !== 'absent' || status.after);
+      return {
+        check: 'upgrade.stage',
+        status: 'info',
+        title: after ? 'no 1.x upgrade in progress: these members are 2.2 or later' : 'the upgrade ops API is not available on these members',
+        explanation: `the API exists on Nacos ${OPS_API_FROM} to 2.1.x only`,
+        ...(after ? {} : { fix: 'read the upgrade state from the logs instead: nacos-doctor logs <member logs dir>' }),
+      };
+    }
+    case 'unknown':
+      return { check: 'upgrade.stage', status: 'warn', title: 'upgrade state unknown: no member answered the upgrade ops API', fix: 'see the member findings above' };
+  }
+}
+
+/** The report of `nacos-doctor upgrade`. Pure. */
+export function upgradeReport(input: UpgradeInput): Report {
+  const decision = decideUpgradeStage(input);
+  const mainPort = input.members[0]?.member.port ?? 8848;
+  const statuses = input.members.map((observation) => memberStatus(observation, input.nodes));
+  const sections: Section[] = input.members.map((observation, index) => ({
+    target: observation.address,
+    ...(observation.state?.version ? { title: `Nacos ${observation.state.version}` } : {}),
+    findings: [memberFinding(statuses[index]!, observation.member.port)],
+  }));
+  const summary: Finding[] = [stageFinding(decision, statuses, mainPort), ...leaderFindings(input.nodes ?? [], mainPort)];
+  return { command: 'upgrade', sections, summary };
+}
+
