@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerAddress } from '../../src/address.js';
 import { NacosHttpClient, type NacosHttpClientOptions } from '../../src/nacos/http-client.js';
@@ -195,12 +196,11 @@ describe('NacosHttpClient network failures', () => {
 
 describe('NacosHttpClient cleanup', () => {
   it('leaves no listener on the caller\'s signal after its requests', async () => {
-    const { getEventListeners } = await import('node:events');
     const http = await server((_, res) => reply(res, 200, 'ok'));
     const controller = new AbortController();
     const nacos = client(http.port);
     for (let i = 0; i < 5; i += 1) await nacos.text('/v1/x', { signal: controller.signal });
     await nacos.text('/v1/missing', { signal: controller.signal, query: { i: 1 } });
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(EventEmitter.getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
