@@ -9,7 +9,7 @@ describe('nacos-doctor logs', () => {
     const result = await runBin('nacos-doctor', ['logs', `${FIXTURES}/broken`]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('timeline (68 lines read; main port 8848 from start.out:1)');
+    expect(result.stdout).toContain('timeline (69 lines read; main port 8848 from start.out:1)');
     expect(result.stdout).toContain('[FAIL] start.out:24: Nacos could not listen on port 7848 (raft');
     expect(result.stdout).toContain("ss -ltnp 'sport = :7848'");
   });

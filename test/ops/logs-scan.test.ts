@@ -69,7 +69,15 @@ describe('scanLogsDirectory on recorded logs', () => {
     expect(http[1]!.explanation).toContain('health check');
     expect(verdict(report, 'logs.grpc-preface')).toMatchObject([{ status: 'warn' }]);
     expect(verdict(report, 'logs.self-not-member')).toMatchObject([{ status: 'fail', title: expect.stringContaining('172.17.0.5:8848') }]);
+    expect(report.sections[1]!.findings.map((finding) => finding.title)).toContain('2024-03-02 08:06:30.101  naming module reported DOWN');
     expect(exitCodeOf(report)).toBe(1);
+  });
+
+  it('gives the Raft advice for a DOWN status when no Raft message names a group', async () => {
+    await writeFile(join(tempDir(), 'naming-server.log'), '2024-03-02 08:06:30,101 WARN sync failed, code:503, msg:server is DOWN now, please try again later!\n');
+    const [down] = verdict(await scanLogsDirectory(tempDir()), 'logs.naming-down');
+    expect(down).toMatchObject({ status: 'fail', cause: 'NAMING_DOWN', title: 'the naming module reported DOWN (503 "server is … now")' });
+    expect(down!.fix).toContain('data/protocol');
   });
 
   it('names the role of a bound port from the main port, and says when the port fits none', async () => {
