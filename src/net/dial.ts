@@ -47,6 +47,8 @@ export interface DialOptions {
   readonly noDelay?: boolean;
   readonly keepAliveMs?: number;
   readonly allowHalfOpen?: boolean;
+  /** Do not read from the socket once connected (the caller decides where its bytes go). */
+  readonly paused?: boolean;
 }
 
 /** The ConnectFailure code of an OS errno (ECONNREFUSED -> ERR_CONNECT_REFUSED, ...). */
@@ -77,6 +79,9 @@ export function dial(options: DialOptions): Promise<Socket> {
       keepAliveInitialDelay: options.keepAliveMs ?? 0,
       allowHalfOpen: options.allowHalfOpen ?? false,
     });
+    // Paused before the connect completes, the socket never starts reading (net's afterConnect
+    // only reads when not paused), so no byte can be consumed before it is handed over.
+    if (options.paused) socket.pause();
     let settled = false;
     const cleanup = (): void => {
       settled = true;

@@ -60,6 +60,7 @@ export async function connectUpstream(
             noDelay: true,
             keepAliveMs: TCP_KEEPALIVE_MS,
             allowHalfOpen: true,
+            paused: true,
           });
           return { socket, member };
         } catch (error) {

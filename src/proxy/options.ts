@@ -16,6 +16,9 @@ import type { LevelWithSilent } from 'pino';
 export const BALANCE_STRATEGIES = ['round-robin', 'least-connections', 'ip-hash'] as const;
 export type BalanceStrategy = (typeof BALANCE_STRATEGIES)[number];
 
+export const DATA_PATHS = ['auto', 'splice', 'js'] as const;
+export type DataPathChoice = (typeof DATA_PATHS)[number];
+
 export interface ProxyOptions {
   readonly listen: ListenAddress;
   readonly upstream: readonly HostPort[];
@@ -37,6 +40,7 @@ export interface ProxyOptions {
   readonly maxConnections: number;
   readonly maxConnectionsPerIp: number;
   readonly logLevel: LevelWithSilent;
+  readonly dataPath: DataPathChoice;
 }
 
 export type OptionGroup = 'Listening' | 'Upstreams' | 'Health checks' | 'Timeouts' | 'Access control and limits' | 'Operations';
@@ -277,6 +281,20 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     list: false,
     reloadable: false,
     parse: (raw, source) => parseHostPort(single(raw, source), { what: source }),
+  },
+  'data-path': {
+    key: 'dataPath',
+    group: 'Operations',
+    arg: 'PATH',
+    describe: 'How bytes move: splice (in the kernel, zero-copy; Linux, built at install), js (always available), or auto (splice when built).',
+    default: 'auto',
+    list: false,
+    reloadable: false,
+    parse: (raw, source) => {
+      const value = single(raw, source).trim();
+      if ((DATA_PATHS as readonly string[]).includes(value)) return value;
+      throw new UsageError(`${source} "${value}" is not one of ${DATA_PATHS.join(', ')}`, { code: 'ERR_OPTION_VALUE' });
+    },
   },
   'log-level': {
     key: 'logLevel',

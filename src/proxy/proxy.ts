@@ -6,7 +6,7 @@
  */
 import type { AddressInfo, Socket } from 'node:net';
 import { formatHostPort, normalizeIp } from '../address.js';
-import { describeError, errnoCode, type NacosToolError } from '../errors.js';
+import { UsageError, describeError, errnoCode, type NacosToolError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Role } from '../ports.js';
 import { AccessControl } from './access-control.js';
@@ -17,6 +17,7 @@ import { Forwarder } from './forwarder.js';
 import { HealthChecker } from './health-checker.js';
 import { ListenerGroup } from './listener-group.js';
 import { unreloadableChanges, type ProxyOptions } from './options.js';
+import { SplicePath, loadSpliceModule, type LiveBytes, type SpliceClose } from './splice-path.js';
 import { UpstreamPool, type HealthChange, type HealthPolicy, type Member } from './upstream-pool.js';
 
 export type ProxyState = 'created' | 'starting' | 'running' | 'draining' | 'closed';
@@ -29,11 +30,18 @@ interface Session {
   readonly clientPort: number;
   readonly startedAt: number;
   readonly abort: AbortController;
-  /** Why the connect phase was cut short (client gone, drain), if it was. */
+  /** Why the connection was cut short by the proxy or the client (drain, client gone), if it was. */
   abortReason: CloseReason | undefined;
   member: Member | undefined;
+  /** Set when bytes move through JavaScript. */
   forwarder: Forwarder | undefined;
+  /** Set when bytes move through the splice engine. */
+  spliceSlot: number | undefined;
+  /** Byte counts of a spliced connection, from its close report. */
+  finalBytes: Omit<LiveBytes, 'buffered'> | undefined;
 }
+
+export type DataPath = 'splice' | 'js';
 
 /** Totals of one role, over connections that have ended. */
 export interface RoleTotals {
@@ -71,6 +79,7 @@ export class NacosProxy {
   #listeners: ListenerGroup | undefined;
   #nextId = 1;
   #idleWaiters: (() => void)[] = [];
+  readonly #splice: SplicePath | undefined;
   readonly #pool: UpstreamPool;
   readonly #checker: HealthChecker;
   readonly #log: Logger;
@@ -95,6 +104,7 @@ export class NacosProxy {
     this.#checker = new HealthChecker(this.#pool, { interval: options.healthInterval, timeout: options.healthTimeout }, this.#now);
     this.#balancer = new Balancer(options.balance);
     this.#access = new AccessControl(options);
+    this.#splice = this.#chooseDataPath(options);
     for (const role of options.roles) {
       this.#totals.set(role, { accepted: 0, closed: new Map(), bytesFromClient: 0, bytesFromUpstream: 0 });
     }
@@ -102,6 +112,26 @@ export class NacosProxy {
 
   get options(): ProxyOptions {
     return this.#options;
+  }
+
+  /** Where bytes of new connections move: through the splice engine or through JavaScript. */
+  get dataPath(): DataPath {
+    return this.#splice ? 'splice' : 'js';
+  }
+
+  #chooseDataPath(options: ProxyOptions): SplicePath | undefined {
+    if (options.dataPath === 'js') return undefined;
+    const native = loadSpliceModule();
+    if (native instanceof Error) {
+      if (options.dataPath === 'splice') {
+        throw new UsageError(`--data-path splice: ${native.message}; build it with "npm run build" on Linux with a C compiler, or use --data-path js`, {
+          code: 'ERR_DATA_PATH',
+        });
+      }
+      this.#log.info({ reason: native.message }, 'using the JavaScript data path');
+      return undefined;
+    }
+    return new SplicePath(native);
   }
 
   get state(): ProxyState {
@@ -129,11 +159,13 @@ export class NacosProxy {
       this.#listeners = await ListenerGroup.open(this.#options.listen, this.#options.roles, (role, socket) => this.#onConnection(role, socket));
     } catch (error) {
       this.#checker.stop();
+      this.#splice?.stop();
       this.#state = 'closed';
       throw error;
     }
     this.#checker.start();
     this.#state = 'running';
+    this.#log.info({ dataPath: this.dataPath }, 'data path');
     for (const [role, address] of this.addresses()) {
       const up = this.#pool.candidates(role, this.#now()).length;
       this.#log.info({ role, listen: formatHostPort(address.address, address.port), healthyMembers: up, members: this.#pool.members.length }, 'listening');
@@ -153,17 +185,20 @@ export class NacosProxy {
   bufferedBytes(): number {
     let total = 0;
     for (const session of this.#sessions) total += session.forwarder?.bufferedBytes() ?? 0;
+    for (const live of this.#splice?.snapshot().values() ?? []) total += live.buffered;
     return total;
   }
 
   /** Per role: open connections and bytes moved so far by open connections. */
   liveByRole(): Map<Role, { active: number; bytesFromClient: number; bytesFromUpstream: number }> {
     const live = new Map(this.#options.roles.map((role) => [role, { active: 0, bytesFromClient: 0, bytesFromUpstream: 0 }]));
+    const spliced = this.#splice?.snapshot();
     for (const session of this.#sessions) {
       const entry = live.get(session.role)!;
       entry.active += 1;
-      entry.bytesFromClient += session.forwarder?.bytesFromClient ?? 0;
-      entry.bytesFromUpstream += session.forwarder?.bytesFromUpstream ?? 0;
+      const bytes = session.forwarder ?? spliced?.get(session.id);
+      entry.bytesFromClient += bytes?.bytesFromClient ?? 0;
+      entry.bytesFromUpstream += bytes?.bytesFromUpstream ?? 0;
     }
     return live;
   }
@@ -199,6 +234,8 @@ export class NacosProxy {
       abortReason: undefined,
       member: undefined,
       forwarder: undefined,
+      spliceSlot: undefined,
+      finalBytes: undefined,
     };
     if (admission !== 'ok') {
       resetSocket(client);
@@ -228,10 +265,14 @@ export class NacosProxy {
         const state = member.state(role);
         state.active += 1;
         state.total += 1;
-        session.forwarder = new Forwarder(client, upstream, {
-          idleTimeout: this.#options.idleTimeout,
-          onClose: (_forwarder, reason) => this.#finish(session, reason, undefined),
-        });
+        session.spliceSlot = this.#splice?.adopt(session.id, client, upstream, this.#options.idleTimeout, (close) => this.#finishSpliced(session, close));
+        if (session.spliceSlot === undefined) {
+          upstream.resume();
+          session.forwarder = new Forwarder(client, upstream, {
+            idleTimeout: this.#options.idleTimeout,
+            onClose: (_forwarder, reason) => this.#finish(session, reason, undefined),
+          });
+        }
       },
       (error: unknown) => {
         client.off('error', onClientError);
@@ -242,6 +283,11 @@ export class NacosProxy {
         this.#finish(session, reason, describeError(error));
       },
     );
+  }
+
+  #finishSpliced(session: Session, close: SpliceClose): void {
+    session.finalBytes = close;
+    this.#finish(session, close.reason === 'requested' ? (session.abortReason ?? 'drained') : close.reason, undefined);
   }
 
   #finish(session: Session, reason: CloseReason, error: string | undefined): void {
@@ -261,8 +307,9 @@ export class NacosProxy {
   #record(session: Session, reason: CloseReason, error: string | undefined): void {
     const totals = this.#totals.get(session.role)!;
     totals.closed.set(reason, (totals.closed.get(reason) ?? 0) + 1);
-    const bytesFromClient = session.forwarder?.bytesFromClient ?? 0;
-    const bytesFromUpstream = session.forwarder?.bytesFromUpstream ?? 0;
+    const bytes = session.forwarder ?? session.finalBytes;
+    const bytesFromClient = bytes?.bytesFromClient ?? 0;
+    const bytesFromUpstream = bytes?.bytesFromUpstream ?? 0;
     totals.bytesFromClient += bytesFromClient;
     totals.bytesFromUpstream += bytesFromUpstream;
     const line = {
@@ -322,6 +369,7 @@ export class NacosProxy {
     const reset = this.#sessions.size;
     for (const session of [...this.#sessions]) this.#cut(session, 'drained');
     await this.#whenIdle();
+    this.#splice?.stop();
     this.#state = 'closed';
     return { reset };
   }
@@ -337,6 +385,7 @@ export class NacosProxy {
       return;
     }
     session.abortReason = reason;
-    session.abort.abort();
+    if (session.spliceSlot !== undefined) this.#splice!.reset(session.spliceSlot);
+    else session.abort.abort();
   }
 }

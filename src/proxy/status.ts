@@ -33,6 +33,7 @@ export interface ProxyStatus {
   readonly startedAt: string;
   readonly uptimeSeconds: number;
   readonly balance: string;
+  readonly dataPath: string;
   readonly roles: Partial<Record<Role, RoleStatus>>;
   readonly members: readonly { readonly member: string; readonly roles: Partial<Record<Role, MemberRoleStatus>> }[];
   readonly activeConnections: number;
@@ -87,6 +88,7 @@ export function proxyStatus(proxy: NacosProxy, now: number = Date.now()): ProxyS
     startedAt: iso(proxy.startedAt),
     uptimeSeconds: Math.round((now - proxy.startedAt) / 1000),
     balance: proxy.options.balance,
+    dataPath: proxy.dataPath,
     roles,
     members,
     activeConnections: proxy.activeConnections,

@@ -1,6 +1,7 @@
 /**
- * The forwarder's data path against real loopback sockets: offsets, byte-exact delivery,
- * half-close, reset propagation, bounded buffering under a slow reader, many connections.
+ * The data path against real loopback sockets: offsets, byte-exact delivery, half-close,
+ * reset propagation, bounded buffering under a slow reader, many connections. Every test runs
+ * on each data path: the JavaScript Forwarder and the native splice engine.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -8,6 +9,7 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/ports.js';
+import type { DataPathChoice } from '../../src/proxy/options.js';
 import { closeOutcome, dialTcp, listenTcp, readAll, readLine, sha256, startFakeMember, type TcpServer } from '../helpers/net.js';
 import { startProxy, type ProxyHarness } from '../helpers/proxy.js';
 
@@ -16,24 +18,27 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function proxyTo(server: TcpServer): Promise<ProxyHarness> {
-  // A single-role member whose main port is the test server.
-  const harness = await startProxy([{ host: '127.0.0.1', base: server.port }], { roles: ['main'] });
-  cleanups.push(() => harness.close());
-  return harness;
-}
-
 async function server(onSocket: (socket: Socket) => void): Promise<TcpServer> {
   const s = await listenTcp(onSocket);
   cleanups.push(() => s.close());
   return s;
 }
 
-describe('data path', () => {
+const DATA_PATHS: readonly DataPathChoice[] = ['js', 'splice'];
+
+describe.each(DATA_PATHS)('data path %s', (dataPath) => {
+  async function proxyTo(backend: TcpServer, overrides: Parameters<typeof startProxy>[1] = {}): Promise<ProxyHarness> {
+    // A single-role member whose main port is the test server.
+    const harness = await startProxy([{ host: '127.0.0.1', base: backend.port }], { roles: ['main'], dataPath, ...overrides });
+    cleanups.push(() => harness.close());
+    expect(harness.proxy.dataPath).toBe(dataPath);
+    return harness;
+  }
+
   it('forwards every role to the same role of the member, keeping the offsets', async () => {
     const member = await startFakeMember('m1', ROLES);
     cleanups.push(() => member.close());
-    const harness = await startProxy([member], { roles: [...ROLES] });
+    const harness = await startProxy([member], { roles: [...ROLES], dataPath });
     cleanups.push(() => harness.close());
     for (const role of ROLES) {
       const socket = await harness.dial(role);
@@ -207,8 +212,7 @@ describe('data path', () => {
 
   it('closes a connection idle for --idle-timeout, and only then', async () => {
     const backend = await server((socket) => socket.pipe(socket));
-    const harness = await startProxy([{ host: '127.0.0.1', base: backend.port }], { roles: ['main'], idleTimeout: 300 });
-    cleanups.push(() => harness.close());
+    const harness = await proxyTo(backend, { idleTimeout: 300 });
     const client = await harness.dial('main');
     const outcome = closeOutcome(client);
     // Traffic keeps it open past the timeout...
@@ -241,15 +245,15 @@ describe('data path', () => {
     expect(typeof line.durationMs).toBe('number');
     expect(typeof line.conn).toBe('number');
   });
-});
 
-it('works over IPv6 for listeners and members', async () => {
-  const member = await startFakeMember('v6', ['main', 'client-grpc'], '::1');
-  cleanups.push(() => member.close());
-  const harness = await startProxy([member], { roles: ['main', 'client-grpc'] }, '::1');
-  cleanups.push(() => harness.close());
-  const socket = await dialTcp(harness.port('client-grpc'), '::1');
-  expect(await readLine(socket)).toBe('v6 client-grpc');
-  socket.end('over v6');
-  expect((await readAll(socket)).toString()).toBe('over v6');
+  it('works over IPv6 for listeners and members', async () => {
+    const member = await startFakeMember('v6', ['main', 'client-grpc'], '::1');
+    cleanups.push(() => member.close());
+    const harness = await startProxy([member], { roles: ['main', 'client-grpc'], dataPath }, '::1');
+    cleanups.push(() => harness.close());
+    const socket = await dialTcp(harness.port('client-grpc'), '::1');
+    expect(await readLine(socket)).toBe('v6 client-grpc');
+    socket.end('over v6');
+    expect((await readAll(socket)).toString()).toBe('over v6');
+  });
 });

@@ -64,9 +64,9 @@ describe('access control and limits', () => {
   });
 });
 
-describe('drain', () => {
+describe.each(['js', 'splice'] as const)('drain on data path %s', (dataPath) => {
   it('stops accepting at once and lets open connections finish', async () => {
-    const harness = await proxy([await member()]);
+    const harness = await proxy([await member()], { dataPath });
     const open = await harness.dial('main');
     await readLine(open);
     const drained = harness.proxy.drain(10_000);
@@ -81,7 +81,7 @@ describe('drain', () => {
   });
 
   it('resets what is still open when the drain timeout ends', async () => {
-    const harness = await proxy([await member()]);
+    const harness = await proxy([await member()], { dataPath });
     const open = await harness.dial('client-grpc');
     await readLine(open);
     const outcome = closeOutcome(open);
@@ -125,10 +125,10 @@ describe('reload', () => {
   });
 });
 
-describe('admin endpoint', () => {
+describe.each(['js', 'splice'] as const)('admin endpoint on data path %s', (dataPath) => {
   it('serves /healthz, /status and /metrics from live state', async () => {
     const m1 = await member();
-    const harness = await proxy([m1]);
+    const harness = await proxy([m1], { dataPath });
     const admin = await AdminServer.open(harness.proxy, { host: '127.0.0.1', port: 0 });
     cleanups.push(() => admin.close());
     const url = (path: string): string => `http://127.0.0.1:${admin.address().port}${path}`;
@@ -144,6 +144,7 @@ describe('admin endpoint', () => {
 
     const status = (await (await fetch(url('/status'))).json()) as Record<string, any>;
     expect(status.state).toBe('running');
+    expect(status.dataPath).toBe(dataPath);
     expect(status.activeConnections).toBe(1);
     expect(status.roles.main).toMatchObject({ listen: `127.0.0.1:${harness.base}`, healthyMembers: 1, activeConnections: 1, bytesFromClients: 5 });
     expect(status.members[0]).toMatchObject({ member: `127.0.0.1:${m1.base}` });
