@@ -4,7 +4,7 @@
  * - Base URL from a parsed ServerAddress (src/address.ts) plus the context path, `/nacos` unless
  *   the address or the options give another (3.x console port: '').
  * - One deadline per request (`timeoutMs`, default 5 s) and an optional caller AbortSignal.
- * - Login with `POST {ctx}/v1/auth/login` (form username/password, all versions 1.2-3.x) when
+ * - Login with `POST {ctx}/v1/auth/login` (form username/password; open on 1.x-3.x, NACOS-FACTS §3) when
  *   credentials are given; the token goes on every request as the `accessToken` query parameter,
  *   is renewed before its `tokenTtl` runs out, and once more when the server says it expired.
  * - Non-2xx answers and network failures become the typed errors of src/nacos/http-errors.ts.
