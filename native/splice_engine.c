@@ -2,48 +2,51 @@
  * splice engine: the optional native data path of nacos-proxy.
  *
  * Why native: moving bytes through JavaScript costs a copy into a fresh Buffer per read, a
- * copy back into the kernel per write, and stream bookkeeping per chunk. splice(2) moves the
- * pages between the two sockets inside the kernel (socket -> pipe -> socket), which is what
- * HAProxy's splice mode does; no npm library offers it. JavaScript keeps everything else
- * (accept, admission, balancing, connect with retries, health, logging): once a client and
- * its upstream are connected, their file descriptors are handed to this engine, and the
- * engine reports back once, when the connection ends, with its reason and byte counts.
+ * copy back into the kernel per write, and stream bookkeeping per chunk; a JavaScript socket
+ * per upstream connection costs tens of microseconds to build and tear down. This engine
+ * connects to the upstream itself and then moves the bytes between the client and upstream
+ * sockets with splice(2) inside the kernel (socket -> pipe -> socket), which is what HAProxy's
+ * splice mode does; no npm library offers either. JavaScript keeps everything that decides
+ * (accept, admission, balancing, retries over members, health, logging).
  *
- * Threading: one engine thread per engine runs an epoll loop over all adopted connections
- * and is the only writer of the connection table. JavaScript picks the table slot of each
- * connection (and frees it only after the close report), hands connections over and asks for
- * resets through a mutex-protected command queue woken with an eventfd, and reads counters
- * under the same mutex. Closes are reported through a N-API thread-safe function. Only N-API
- * (node_api.h) is used, so one build works on every Node version of the engines range.
+ * Threading: none of its own. The engine's epoll set is watched by one uv_poll handle on
+ * Node's event loop, and a uv timer enforces connect and idle deadlines, so every callback
+ * runs on the JavaScript thread: no locks, no thread hand-offs per connection. Results reach
+ * JavaScript through two callbacks, called after each batch of events inside one callback
+ * scope. Only N-API and libuv's stable 1.x API are used.
+ *
+ * Life of a connection, in the slot JavaScript chose (reused only after the slot's final
+ * report: a connect failure, a close, or JavaScript's own abandon()):
+ *   connect(slot, ip, port, timeout) -> onConnect(slot, null | "ECONNREFUSED" | "ETIMEDOUT" ...)
+ *   adopt(slot, id, clientFd, idleMs) -> bytes flow -> onClose(slot, id, reason, fromClient, fromUpstream)
  *
  * Contract (the same as the JavaScript Forwarder, tested by the same suite):
- * - bytes pass unchanged; backpressure: a direction stops reading while its pipe holds bytes
- *   the destination cannot take, so at most one pipe's worth is buffered per direction;
+ * - bytes pass unchanged; backpressure: a direction reads only while its pipe is empty, so at
+ *   most one pipe's worth is buffered per direction;
  * - half-close: EOF from one side becomes shutdown(SHUT_WR) on the other once its pipe is
  *   flushed; the other direction keeps flowing;
- * - a reset or error on one side resets the other (SO_LINGER 0 + close sends RST);
- * - one report per connection after both sockets are closed.
+ * - a reset or error on one side resets the other (SO_LINGER 0 + close sends RST).
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include <uv.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Close reasons; the order matches NATIVE_REASONS in src/proxy/splice-path.ts. */
+/* Close reasons; the order matches the names in REASON_NAMES and src/proxy/splice-path.ts. */
 enum {
   R_CLIENT_END = 0,
   R_UPSTREAM_END,
@@ -54,15 +57,18 @@ enum {
   R_IDLE_TIMEOUT,
   R_REQUESTED, /* reset() or close() from JavaScript; JavaScript knows why */
 };
+static const char *const REASON_NAMES[] = {"client-end",   "upstream-end",   "client-reset", "upstream-reset",
+                                           "client-error", "upstream-error", "idle-timeout", "requested"};
 
-enum { CMD_ADD, CMD_RESET, CMD_CLOSE, CMD_STOP };
+enum { S_CONNECTING = 1, S_CONNECTED, S_ACTIVE };
 
 #define PIPE_BYTES (1 << 20)   /* asked with F_SETPIPE_SZ; the kernel may grant less */
 #define PIPE_POOL_MAX 256      /* empty pipes kept for reuse; idle connections hold none */
 #define EVENTS_PER_WAIT 256
 #define ROUNDS_PER_EVENT 8     /* splice rounds per wake-up, so one busy connection cannot starve others */
 #define MAX_SLOTS (1 << 24)
-#define TAG_EVENTFD UINT64_MAX
+#define TICK_MS 20             /* deadline check period while connects or idle timeouts are pending */
+#define KEEPALIVE_IDLE_S 30    /* as the JavaScript path (TCP_KEEPALIVE_MS) */
 
 typedef struct {
   int r, w;
@@ -70,49 +76,55 @@ typedef struct {
 } pipe_pair;
 
 typedef struct conn {
-  double id;                 /* the JavaScript session id, echoed in the report */
+  double id;            /* the JavaScript session id, echoed in the close report */
   uint32_t slot;
-  int fd[2];                 /* 0 = client, 1 = upstream */
-  pipe_pair pipe[2];         /* direction d carries bytes read from fd[d] to fd[1-d]; r = -1 when none */
-  _Atomic size_t pending[2]; /* bytes of direction d held in its pipe */
-  _Atomic uint64_t bytes[2]; /* bytes read from fd[d] */
-  uint8_t eof[2];            /* fd[d] delivered EOF */
-  uint8_t shut[2];           /* direction d's FIN was passed on (shutdown of fd[1-d]) */
-  int first_eof;             /* side whose EOF came first, -1 if none */
-  uint32_t interest[2];      /* events registered for fd[d]; UINT32_MAX = not in epoll */
+  int state;
+  int fd[2];            /* 0 = client (after adopt), 1 = upstream */
+  pipe_pair pipe[2];    /* direction d carries bytes read from fd[d] to fd[1-d]; r = -1 when none */
+  size_t pending[2];    /* bytes of direction d held in its pipe */
+  uint64_t bytes[2];    /* bytes read from fd[d] */
+  uint8_t eof[2];       /* fd[d] delivered EOF */
+  uint8_t shut[2];      /* direction d's FIN was passed on (shutdown of fd[1-d]) */
+  int first_eof;        /* side whose EOF came first, -1 if none */
+  uint32_t interest[2]; /* events registered for fd[d]; UINT32_MAX = not in epoll */
+  int64_t deadline_ms;  /* connect deadline while connecting */
   int64_t idle_ms;
   int64_t last_active_ms;
 } conn;
 
-typedef struct command {
-  int kind;
+/* What JavaScript is told after a batch of events. */
+typedef struct {
+  int kind; /* 0 = connect result, 1 = close */
   uint32_t slot;
-  conn *conn; /* CMD_ADD only */
-  struct command *next;
-} command;
-
-typedef struct report {
   double id;
-  uint32_t slot;
-  int reason;
+  int code; /* connect: errno (0 = connected); close: reason */
   double bytes[2];
-} report;
+} event_out;
 
 typedef struct engine {
+  napi_env env;
+  uv_loop_t *loop;
   int ep;
-  int evfd;
-  pthread_t thread;
-  int thread_started;
-  pthread_mutex_t lock;        /* guards commands; table changes (engine thread) and reads by other threads */
-  conn **slots;                /* indexed by the slot JavaScript chose */
+  uv_poll_t poll;
+  uv_timer_t timer;
+  int timer_running;
+  int handles_open;
+  int stopped;
+  int finalized;
+  napi_ref on_connect;
+  napi_ref on_close;
+  napi_ref resource;
+  napi_async_context async;
+  conn **slots;
   uint32_t nslots;
-  uint32_t live_count;
-  uint32_t idle_count;         /* live connections with an idle timeout (engine thread only) */
-  command *cmd_head, *cmd_tail;
+  uint32_t live;        /* slots with a connection in any state */
+  uint32_t waiting;     /* connecting, or active with an idle timeout: needs the timer */
   pipe_pair pool[PIPE_POOL_MAX];
   int npool;
-  napi_threadsafe_function tsfn;
-  int stopped;
+  event_out *out;
+  size_t nout, out_cap;
+  int in_batch;         /* events are being processed: reports wait for the batch's end */
+  int flushing;         /* reports are being delivered (JavaScript may call back in) */
 } engine;
 
 static int64_t now_ms(void) {
@@ -124,6 +136,79 @@ static int64_t now_ms(void) {
 static void set_linger0(int fd) {
   struct linger l = {1, 0};
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+}
+
+/* ---- reports to JavaScript ------------------------------------------------------------- */
+
+static void emit_out(engine *e, int kind, conn *c, int code) {
+  if (e->nout == e->out_cap) {
+    size_t cap = e->out_cap ? e->out_cap * 2 : 64;
+    event_out *grown = realloc(e->out, cap * sizeof *grown);
+    if (grown == NULL) return; /* out of memory: the report is lost, the connection is still closed */
+    e->out = grown;
+    e->out_cap = cap;
+  }
+  event_out *o = &e->out[e->nout++];
+  o->kind = kind;
+  o->slot = c->slot;
+  o->id = c->id;
+  o->code = code;
+  o->bytes[0] = (double)c->bytes[0];
+  o->bytes[1] = (double)c->bytes[1];
+}
+
+static void call_js(engine *e, napi_ref ref, size_t argc, napi_value *argv) {
+  napi_env env = e->env;
+  napi_value fn, global;
+  if (napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return;
+  napi_get_global(env, &global);
+  if (napi_call_function(env, global, fn, argc, argv, NULL) == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
+}
+
+/* Delivers queued reports. `scoped` when called from a libuv callback (outside any JavaScript
+ * frame): the calls then run in one callback scope, which also runs queued microtasks. */
+static void flush_out(engine *e, int scoped) {
+  if (e->nout == 0 || e->finalized || e->flushing) return;
+  e->flushing = 1;
+  napi_env env = e->env;
+  napi_handle_scope handles;
+  napi_callback_scope callbacks = NULL;
+  napi_open_handle_scope(env, &handles);
+  if (scoped) {
+    napi_value resource;
+    napi_get_reference_value(env, e->resource, &resource);
+    napi_open_callback_scope(env, resource, e->async, &callbacks);
+  }
+  /* Reports queued by JavaScript calls made from these callbacks are delivered too. */
+  for (size_t i = 0; i < e->nout; i++) {
+    event_out o = e->out[i];
+    napi_value argv[5];
+    napi_create_uint32(env, o.slot, &argv[0]);
+    if (o.kind == 0) {
+      if (o.code == 0) napi_get_null(env, &argv[1]);
+      else {
+        const char *name = o.code == ETIMEDOUT ? "ETIMEDOUT" : o.code == ECONNREFUSED ? "ECONNREFUSED" : o.code == ECONNRESET ? "ECONNRESET"
+                           : o.code == EHOSTUNREACH ? "EHOSTUNREACH" : o.code == ENETUNREACH ? "ENETUNREACH" : o.code == EADDRNOTAVAIL ? "EADDRNOTAVAIL"
+                           : o.code == EMFILE ? "EMFILE" : o.code == ENFILE ? "ENFILE" : "ECONNABORTED";
+        napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &argv[1]);
+      }
+      call_js(e, e->on_connect, 2, argv);
+    } else {
+      napi_create_double(env, o.id, &argv[1]);
+      napi_create_string_utf8(env, REASON_NAMES[o.code], NAPI_AUTO_LENGTH, &argv[2]);
+      napi_create_double(env, o.bytes[0], &argv[3]);
+      napi_create_double(env, o.bytes[1], &argv[4]);
+      call_js(e, e->on_close, 5, argv);
+    }
+  }
+  e->nout = 0;
+  e->flushing = 0;
+  if (callbacks != NULL) napi_close_callback_scope(env, callbacks);
+  napi_close_handle_scope(env, handles);
 }
 
 /* ---- pipes ---------------------------------------------------------------------------- */
@@ -155,59 +240,85 @@ static void pipe_release(engine *e, pipe_pair *p, int empty) {
   p->r = p->w = -1;
 }
 
+/* ---- the connection table --------------------------------------------------------------- */
+
+static void timer_cb(uv_timer_t *timer);
+
+static void need_timer(engine *e) {
+  if (!e->timer_running && e->waiting > 0 && !e->stopped) {
+    uv_timer_start(&e->timer, timer_cb, TICK_MS, TICK_MS);
+    e->timer_running = 1;
+  }
+}
+
+static conn *slot_conn(engine *e, uint32_t slot) { return slot < e->nslots ? e->slots[slot] : NULL; }
+
+static int slot_put(engine *e, uint32_t slot, conn *c) {
+  if (slot >= e->nslots) {
+    uint32_t grown = e->nslots == 0 ? 1024 : e->nslots;
+    while (grown <= slot) grown *= 2;
+    conn **slots = realloc(e->slots, grown * sizeof *slots);
+    if (slots == NULL) return -1;
+    memset(slots + e->nslots, 0, (grown - e->nslots) * sizeof *slots);
+    e->slots = slots;
+    e->nslots = grown;
+  }
+  e->slots[slot] = c;
+  e->live++;
+  return 0;
+}
+
+static int waits(conn *c) { return c->state == S_CONNECTING || (c->state == S_ACTIVE && c->idle_ms > 0); }
+
+static void slot_free(engine *e, conn *c) {
+  if (waits(c)) e->waiting--;
+  e->slots[c->slot] = NULL;
+  e->live--;
+  free(c);
+}
+
 /* ---- epoll interest ------------------------------------------------------------------- */
 
 static uint64_t tag(uint32_t slot, int side) { return ((uint64_t)slot << 1) | (uint64_t)side; }
+
+static void set_interest(engine *e, conn *c, int s, uint32_t want) {
+  if (want == c->interest[s]) return;
+  if (want == UINT32_MAX) {
+    epoll_ctl(e->ep, EPOLL_CTL_DEL, c->fd[s], NULL);
+  } else {
+    struct epoll_event ev = {.events = want, .data.u64 = tag(c->slot, s)};
+    epoll_ctl(e->ep, c->interest[s] == UINT32_MAX ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c->fd[s], &ev);
+  }
+  c->interest[s] = want;
+}
 
 /* fd[s] is finished when its read side ended and the direction towards it passed its FIN. */
 static int side_done(conn *c, int s) { return c->eof[s] && c->shut[1 - s]; }
 
 static void update_interest(engine *e, conn *c, int s) {
   if (side_done(c, s)) {
-    if (c->interest[s] != UINT32_MAX) {
-      epoll_ctl(e->ep, EPOLL_CTL_DEL, c->fd[s], NULL);
-      c->interest[s] = UINT32_MAX;
-    }
+    set_interest(e, c, s, UINT32_MAX);
     return;
   }
   uint32_t want = 0;
   /* Read only while this direction's pipe is empty: that is the backpressure. */
-  if (!c->eof[s] && atomic_load_explicit(&c->pending[s], memory_order_relaxed) == 0) want |= EPOLLIN;
-  if (atomic_load_explicit(&c->pending[1 - s], memory_order_relaxed) > 0) want |= EPOLLOUT;
-  if (want == c->interest[s]) return;
-  struct epoll_event ev = {.events = want, .data.u64 = tag(c->slot, s)};
-  epoll_ctl(e->ep, c->interest[s] == UINT32_MAX ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c->fd[s], &ev);
-  c->interest[s] = want;
+  if (!c->eof[s] && c->pending[s] == 0) want |= EPOLLIN;
+  if (c->pending[1 - s] > 0) want |= EPOLLOUT;
+  set_interest(e, c, s, want);
 }
 
 /* ---- ending a connection -------------------------------------------------------------- */
 
-static void send_report(engine *e, conn *c, int reason) {
-  report *r = malloc(sizeof *r);
-  if (r == NULL) return;
-  r->id = c->id;
-  r->slot = c->slot;
-  r->reason = reason;
-  r->bytes[0] = (double)atomic_load(&c->bytes[0]);
-  r->bytes[1] = (double)atomic_load(&c->bytes[1]);
-  if (napi_call_threadsafe_function(e->tsfn, r, napi_tsfn_nonblocking) != napi_ok) free(r);
-}
-
-/* Closes both sockets (with RST on the sides in rst_mask), reports, and frees the connection. */
+/* Closes both sockets (with RST on the sides in rst_mask), reports and frees the slot. */
 static void finish(engine *e, conn *c, int reason, int rst_mask) {
   for (int s = 0; s < 2; s++) {
-    if (c->interest[s] != UINT32_MAX) epoll_ctl(e->ep, EPOLL_CTL_DEL, c->fd[s], NULL);
+    set_interest(e, c, s, UINT32_MAX);
     if (rst_mask & (1 << s)) set_linger0(c->fd[s]);
     close(c->fd[s]);
-    pipe_release(e, &c->pipe[s], atomic_load(&c->pending[s]) == 0);
+    pipe_release(e, &c->pipe[s], c->pending[s] == 0);
   }
-  send_report(e, c, reason);
-  if (c->idle_ms > 0) e->idle_count--;
-  pthread_mutex_lock(&e->lock);
-  e->slots[c->slot] = NULL;
-  e->live_count--;
-  pthread_mutex_unlock(&e->lock);
-  free(c);
+  emit_out(e, 1, c, reason);
+  slot_free(e, c);
 }
 
 /* The socket fd[s] failed with err: reset the other side, close this one. */
@@ -217,35 +328,38 @@ static void fail_side(engine *e, conn *c, int s, int err) {
   finish(e, c, reason, 1 << (1 - s));
 }
 
+/* A connect that failed or timed out: close the socket, report, free the slot. */
+static void connect_failed(engine *e, conn *c, int err) {
+  set_interest(e, c, 1, UINT32_MAX);
+  close(c->fd[1]);
+  emit_out(e, 0, c, err);
+  slot_free(e, c);
+}
+
 /* ---- moving bytes --------------------------------------------------------------------- */
 
 /* Writes direction d's pipe into fd[1-d]. Returns 0, or -1 after finishing the connection. */
 static int flush(engine *e, conn *c, int d, int64_t now) {
-  size_t pending = atomic_load_explicit(&c->pending[d], memory_order_relaxed);
-  while (pending > 0) {
-    ssize_t n = splice(c->pipe[d].r, NULL, c->fd[1 - d], NULL, pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  while (c->pending[d] > 0) {
+    ssize_t n = splice(c->pipe[d].r, NULL, c->fd[1 - d], NULL, c->pending[d], SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
-      pending -= (size_t)n;
+      c->pending[d] -= (size_t)n;
       c->last_active_ms = now;
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && errno == EAGAIN) {
-      break;
+      return 0;
     } else {
-      atomic_store_explicit(&c->pending[d], pending, memory_order_relaxed);
       fail_side(e, c, 1 - d, n < 0 ? errno : EPIPE);
       return -1;
     }
   }
-  atomic_store_explicit(&c->pending[d], pending, memory_order_relaxed);
-  if (pending == 0) {
-    pipe_release(e, &c->pipe[d], 1);
-    if (c->eof[d] && !c->shut[d]) {
-      c->shut[d] = 1;
-      if (shutdown(c->fd[1 - d], SHUT_WR) != 0 && errno != ENOTCONN) {
-        fail_side(e, c, 1 - d, errno);
-        return -1;
-      }
+  pipe_release(e, &c->pipe[d], 1);
+  if (c->eof[d] && !c->shut[d]) {
+    c->shut[d] = 1;
+    if (shutdown(c->fd[1 - d], SHUT_WR) != 0 && errno != ENOTCONN) {
+      fail_side(e, c, 1 - d, errno);
+      return -1;
     }
   }
   return 0;
@@ -253,16 +367,15 @@ static int flush(engine *e, conn *c, int d, int64_t now) {
 
 /* Reads fd[d] into its pipe and flushes, a bounded number of rounds. */
 static int pump(engine *e, conn *c, int d, int64_t now) {
-  for (int round = 0; round < ROUNDS_PER_EVENT && !c->eof[d]; round++) {
-    if (atomic_load_explicit(&c->pending[d], memory_order_relaxed) > 0) break;
+  for (int round = 0; round < ROUNDS_PER_EVENT && !c->eof[d] && c->pending[d] == 0; round++) {
     if (c->pipe[d].r < 0 && pipe_take(e, &c->pipe[d]) != 0) {
       fail_side(e, c, d, errno);
       return -1;
     }
     ssize_t n = splice(c->fd[d], NULL, c->pipe[d].w, NULL, c->pipe[d].capacity, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
-      atomic_fetch_add_explicit(&c->bytes[d], (uint64_t)n, memory_order_relaxed);
-      atomic_store_explicit(&c->pending[d], (size_t)n, memory_order_relaxed);
+      c->bytes[d] += (uint64_t)n;
+      c->pending[d] = (size_t)n;
       c->last_active_ms = now;
     } else if (n == 0) {
       c->eof[d] = 1;
@@ -271,24 +384,42 @@ static int pump(engine *e, conn *c, int d, int64_t now) {
       continue;
     } else if (errno == EAGAIN) {
       /* The socket is drained: an idle connection holds no pipe (the pool keeps it warm). */
-      if (atomic_load_explicit(&c->pending[d], memory_order_relaxed) == 0) pipe_release(e, &c->pipe[d], 1);
-      break;
+      pipe_release(e, &c->pipe[d], 1);
+      return 0;
     } else {
       fail_side(e, c, d, errno);
       return -1;
     }
     if (flush(e, c, d, now) != 0) return -1;
   }
-  if (c->eof[d] && atomic_load_explicit(&c->pending[d], memory_order_relaxed) == 0 && !c->shut[d]) {
-    return flush(e, c, d, now);
-  }
   return 0;
+}
+
+static void on_connected(engine *e, conn *c, uint32_t events) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err == 0 && (events & (EPOLLERR | EPOLLHUP))) err = ECONNREFUSED;
+  if (err != 0) {
+    connect_failed(e, c, err);
+    return;
+  }
+  /* Connected: nothing is read until JavaScript pairs it with its client in adopt(). */
+  e->waiting--;
+  c->state = S_CONNECTED;
+  set_interest(e, c, 1, 0);
+  emit_out(e, 0, c, 0);
 }
 
 static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64_t now) {
   /* A connection finished earlier in the same batch has left the table. */
-  conn *c = slot < e->nslots ? e->slots[slot] : NULL;
+  conn *c = slot_conn(e, slot);
   if (c == NULL) return;
+  if (c->state == S_CONNECTING) {
+    if (s == 1) on_connected(e, c, events);
+    return;
+  }
+  if (c->state != S_ACTIVE) return; /* connected, waiting for adopt(); errors surface after it */
   if (events & (EPOLLERR | EPOLLHUP)) {
     int err = 0;
     socklen_t len = sizeof err;
@@ -297,8 +428,8 @@ static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64
       fail_side(e, c, s, err);
       return;
     }
-    /* Hung up with its read side already at EOF: the peer is gone both ways, so whatever
-     * still flows towards it can never be delivered. */
+    /* Hung up with its read side at EOF: the peer is gone both ways, so whatever still
+     * flows towards it can never be delivered. */
     if ((events & EPOLLHUP) && c->eof[s] && !c->shut[1 - s]) {
       fail_side(e, c, s, ECONNRESET);
       return;
@@ -314,190 +445,97 @@ static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64
   update_interest(e, c, 1);
 }
 
-/* ---- commands from JavaScript ---------------------------------------------------------- */
-
-static int push_command(engine *e, int kind, uint32_t slot, conn *c) {
-  command *cmd = malloc(sizeof *cmd);
-  if (cmd == NULL) return -1;
-  cmd->kind = kind;
-  cmd->slot = slot;
-  cmd->conn = c;
-  cmd->next = NULL;
-  pthread_mutex_lock(&e->lock);
-  if (e->cmd_tail) e->cmd_tail->next = cmd;
-  else e->cmd_head = cmd;
-  e->cmd_tail = cmd;
-  pthread_mutex_unlock(&e->lock);
-  uint64_t one = 1;
-  ssize_t ignored = write(e->evfd, &one, sizeof one);
-  (void)ignored;
-  return 0;
+static void poll_cb(uv_poll_t *handle, int status, int events) {
+  (void)status;
+  (void)events;
+  engine *e = handle->data;
+  struct epoll_event evs[EVENTS_PER_WAIT];
+  e->in_batch = 1;
+  int n;
+  do {
+    n = epoll_wait(e->ep, evs, EVENTS_PER_WAIT, 0);
+    int64_t now = now_ms();
+    for (int i = 0; i < n; i++) handle_event(e, (uint32_t)(evs[i].data.u64 >> 1), (int)(evs[i].data.u64 & 1), evs[i].events, now);
+  } while (n == EVENTS_PER_WAIT);
+  e->in_batch = 0;
+  flush_out(e, 1);
 }
 
-/* Puts an adopted connection into the table (growing it) and into epoll. */
-static void add_conn(engine *e, conn *c, int64_t now) {
-  if (c->slot >= e->nslots) {
-    uint32_t grown = e->nslots == 0 ? 1024 : e->nslots;
-    while (grown <= c->slot) grown *= 2;
-    pthread_mutex_lock(&e->lock);
-    conn **slots = realloc(e->slots, grown * sizeof *slots);
-    if (slots != NULL) {
-      memset(slots + e->nslots, 0, (grown - e->nslots) * sizeof *slots);
-      e->slots = slots;
-      e->nslots = grown;
-    }
-    pthread_mutex_unlock(&e->lock);
-    if (slots == NULL) {
-      /* Out of memory for the table: refuse the connection as a failed connect would. */
-      set_linger0(c->fd[0]);
-      close(c->fd[0]);
-      close(c->fd[1]);
-      send_report(e, c, R_UPSTREAM_ERROR);
-      free(c);
-      return;
-    }
-  }
-  pthread_mutex_lock(&e->lock);
-  e->slots[c->slot] = c;
-  e->live_count++;
-  pthread_mutex_unlock(&e->lock);
-  if (c->idle_ms > 0) e->idle_count++;
-  c->last_active_ms = now;
-  update_interest(e, c, 0);
-  update_interest(e, c, 1);
-}
-
-/* Returns 1 when the engine must stop. */
-static int run_commands(engine *e, int64_t now) {
-  pthread_mutex_lock(&e->lock);
-  command *cmd = e->cmd_head;
-  e->cmd_head = e->cmd_tail = NULL;
-  pthread_mutex_unlock(&e->lock);
-  int stop = 0;
-  while (cmd) {
-    command *next = cmd->next;
-    conn *c = cmd->slot < e->nslots ? e->slots[cmd->slot] : NULL;
-    if (cmd->kind == CMD_STOP) {
-      stop = 1;
-    } else if (cmd->kind == CMD_ADD) {
-      add_conn(e, cmd->conn, now);
-    } else if (cmd->kind == CMD_RESET && c != NULL) {
-      /* A slot is only reused after its close report, so a command for a finished
-       * connection finds the slot empty and does nothing. */
-      finish(e, c, R_REQUESTED, 3);
-    } else if (cmd->kind == CMD_CLOSE && c != NULL) {
-      finish(e, c, R_REQUESTED, 0);
-    }
-    free(cmd);
-    cmd = next;
-  }
-  return stop;
-}
-
-static void check_idle(engine *e, int64_t now) {
+static void timer_cb(uv_timer_t *timer) {
+  engine *e = timer->data;
+  int64_t now = now_ms();
+  e->in_batch = 1;
   for (uint32_t slot = 0; slot < e->nslots; slot++) {
     conn *c = e->slots[slot];
-    if (c != NULL && c->idle_ms > 0 && now - c->last_active_ms >= c->idle_ms) finish(e, c, R_IDLE_TIMEOUT, 0);
+    if (c == NULL) continue;
+    if (c->state == S_CONNECTING && now >= c->deadline_ms) connect_failed(e, c, ETIMEDOUT);
+    else if (c->state == S_ACTIVE && c->idle_ms > 0 && now - c->last_active_ms >= c->idle_ms) finish(e, c, R_IDLE_TIMEOUT, 0);
   }
+  e->in_batch = 0;
+  if (e->waiting == 0) {
+    uv_timer_stop(&e->timer);
+    e->timer_running = 0;
+  }
+  flush_out(e, 1);
 }
 
-static void *engine_main(void *arg) {
-  engine *e = arg;
-  struct epoll_event events[EVENTS_PER_WAIT];
-  int64_t next_idle_check = now_ms() + 100;
-  for (;;) {
-    int timeout = -1;
-    if (e->idle_count > 0) {
-      int64_t wait = next_idle_check - now_ms();
-      timeout = wait < 0 ? 0 : (int)wait;
-    }
-    int n = epoll_wait(e->ep, events, EVENTS_PER_WAIT, timeout);
-    if (n < 0 && errno != EINTR) break;
-    int64_t now = now_ms();
-    for (int i = 0; i < n; i++) {
-      uint64_t t = events[i].data.u64;
-      if (t == TAG_EVENTFD) {
-        uint64_t count;
-        ssize_t ignored = read(e->evfd, &count, sizeof count);
-        (void)ignored;
-        if (run_commands(e, now)) goto stop;
-      } else {
-        handle_event(e, (uint32_t)(t >> 1), (int)(t & 1), events[i].events, now);
-      }
-    }
-    if (e->idle_count > 0 && now >= next_idle_check) {
-      check_idle(e, now);
-      next_idle_check = now + 100;
-    }
-  }
-stop:
-  for (uint32_t slot = 0; slot < e->nslots; slot++) {
-    if (e->slots[slot] != NULL) finish(e, e->slots[slot], R_REQUESTED, 3);
-  }
-  return NULL;
-}
-
-/* ---- N-API surface --------------------------------------------------------------------- */
-
-static const char *const REASON_NAMES[] = {"client-end", "upstream-end", "client-reset", "upstream-reset",
-                                     "client-error", "upstream-error", "idle-timeout", "requested"};
-
-static void call_js(napi_env env, napi_value callback, void *context, void *data) {
-  (void)context;
-  report *r = data;
-  if (env != NULL && callback != NULL) {
-    napi_value args[5], undefined;
-    napi_create_uint32(env, r->slot, &args[0]);
-    napi_create_double(env, r->id, &args[1]);
-    napi_create_string_utf8(env, REASON_NAMES[r->reason], NAPI_AUTO_LENGTH, &args[2]);
-    napi_create_double(env, r->bytes[0], &args[3]);
-    napi_create_double(env, r->bytes[1], &args[4]);
-    napi_get_undefined(env, &undefined);
-    napi_call_function(env, undefined, callback, 5, args, NULL);
-  }
-  free(r);
-}
-
-static void stop_engine(engine *e) {
-  if (e->stopped) return;
-  e->stopped = 1;
-  if (e->thread_started) {
-    while (push_command(e, CMD_STOP, 0, NULL) != 0) usleep(1000);
-    pthread_join(e->thread, NULL);
-  }
-}
+/* ---- engine lifetime ----------------------------------------------------------------------- */
 
 static void free_engine(engine *e) {
   for (int i = 0; i < e->npool; i++) {
     close(e->pool[i].r);
     close(e->pool[i].w);
   }
-  while (e->cmd_head) {
-    command *next = e->cmd_head->next;
-    if (e->cmd_head->conn != NULL) {
-      close(e->cmd_head->conn->fd[0]);
-      close(e->cmd_head->conn->fd[1]);
-      free(e->cmd_head->conn);
-    }
-    free(e->cmd_head);
-    e->cmd_head = next;
-  }
   free(e->slots);
-  close(e->ep);
-  close(e->evfd);
-  pthread_mutex_destroy(&e->lock);
+  free(e->out);
+  if (e->ep >= 0) close(e->ep);
   free(e);
 }
 
-static void env_cleanup(void *arg) { stop_engine(arg); }
+static void handle_closed(uv_handle_t *handle) {
+  engine *e = handle->data;
+  if (--e->handles_open == 0 && e->finalized) free_engine(e);
+}
+
+/* Resets every connection, closes the libuv handles. Reports are queued (not delivered). */
+static void stop_engine(engine *e) {
+  if (e->stopped) return;
+  e->stopped = 1;
+  for (uint32_t slot = 0; slot < e->nslots; slot++) {
+    conn *c = e->slots[slot];
+    if (c == NULL) continue;
+    if (c->state == S_ACTIVE) finish(e, c, R_REQUESTED, 3);
+    else connect_failed(e, c, ECONNABORTED);
+  }
+  uv_poll_stop(&e->poll);
+  uv_timer_stop(&e->timer);
+  uv_close((uv_handle_t *)&e->poll, handle_closed);
+  uv_close((uv_handle_t *)&e->timer, handle_closed);
+}
+
+static void env_cleanup(void *arg) {
+  engine *e = arg;
+  e->finalized = 1; /* the environment is going away: never call into JavaScript again */
+  e->nout = 0;
+  stop_engine(e);
+}
 
 static void finalize_engine(napi_env env, void *data, void *hint) {
   (void)hint;
   engine *e = data;
-  stop_engine(e);
+  if (e->finalized) return; /* env_cleanup already ran */
   napi_remove_env_cleanup_hook(env, env_cleanup, e);
-  free_engine(e);
+  e->finalized = 1;
+  e->nout = 0;
+  napi_delete_reference(env, e->on_connect);
+  napi_delete_reference(env, e->on_close);
+  napi_delete_reference(env, e->resource);
+  napi_async_destroy(env, e->async);
+  if (e->stopped && e->handles_open == 0) free_engine(e);
+  else stop_engine(e);
 }
+
+/* ---- N-API surface --------------------------------------------------------------------- */
 
 static napi_value throw_errno(napi_env env, const char *what, int err) {
   char message[160];
@@ -509,98 +547,167 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
 static engine *engine_arg(napi_env env, napi_value value) {
   engine *e = NULL;
   if (napi_get_value_external(env, value, (void **)&e) != napi_ok || e == NULL || e->stopped) {
-    napi_throw_error(env, "ERR_SPLICE_ENGINE", "engine is stopped or invalid");
+    napi_throw_error(env, "ERR_SPLICE_ENGINE", "the splice engine is stopped");
     return NULL;
   }
   return e;
 }
 
-/* createEngine(onClose(slot, id, reason, bytesFromClient, bytesFromUpstream)) -> engine */
+/* createEngine(onConnect(slot, errno | null), onClose(slot, id, reason, fromClient, fromUpstream)) */
 static napi_value create_engine(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], name, result;
+  size_t argc = 2;
+  napi_value argv[2], name, resource, result;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   engine *e = calloc(1, sizeof *e);
   if (e == NULL) return throw_errno(env, "calloc", ENOMEM);
-  pthread_mutex_init(&e->lock, NULL);
+  e->env = env;
   e->ep = epoll_create1(EPOLL_CLOEXEC);
-  e->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (e->ep < 0 || e->evfd < 0) {
+  if (e->ep < 0 || napi_get_uv_event_loop(env, &e->loop) != napi_ok) {
     int err = errno;
     free_engine(e);
-    return throw_errno(env, "epoll/eventfd", err);
+    return throw_errno(env, "epoll_create1", err);
   }
-  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TAG_EVENTFD};
-  epoll_ctl(e->ep, EPOLL_CTL_ADD, e->evfd, &ev);
-  napi_create_string_utf8(env, "nacos-proxy splice engine", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, call_js, &e->tsfn) != napi_ok) {
+  if (uv_poll_init(e->loop, &e->poll, e->ep) != 0) {
     free_engine(e);
-    napi_throw_error(env, "ERR_SPLICE_ENGINE", "cannot create the close callback");
+    napi_throw_error(env, "ERR_SPLICE_ENGINE", "uv_poll_init failed");
     return NULL;
   }
-  /* The engine must never keep a stopping process alive. */
-  napi_unref_threadsafe_function(env, e->tsfn);
-  if (pthread_create(&e->thread, NULL, engine_main, e) != 0) {
-    int err = errno;
-    napi_release_threadsafe_function(e->tsfn, napi_tsfn_abort);
-    free_engine(e);
-    return throw_errno(env, "pthread_create", err);
-  }
-  e->thread_started = 1;
+  uv_timer_init(e->loop, &e->timer);
+  e->poll.data = e->timer.data = e;
+  e->handles_open = 2;
+  /* The engine must never keep a stopping process alive: the listeners do that. */
+  uv_unref((uv_handle_t *)&e->poll);
+  uv_unref((uv_handle_t *)&e->timer);
+  uv_poll_start(&e->poll, UV_READABLE, poll_cb);
+  napi_create_reference(env, argv[0], 1, &e->on_connect);
+  napi_create_reference(env, argv[1], 1, &e->on_close);
+  napi_create_object(env, &resource);
+  napi_create_reference(env, resource, 1, &e->resource);
+  napi_create_string_utf8(env, "nacos-proxy:splice", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, resource, name, &e->async);
   napi_add_env_cleanup_hook(env, env_cleanup, e);
   napi_create_external(env, e, finalize_engine, NULL, &result);
   return result;
 }
 
-/* adopt(engine, slot, id, clientFd, upstreamFd, idleMs). The fds are duplicated: the caller
- * closes its own copies (destroying its sockets) right after this returns. `slot` is chosen
- * by the caller among slots without a live connection, and reused only after its report. */
+static void tune_socket(int fd) {
+  int one = 1, idle = KEEPALIVE_IDLE_S;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+}
+
+/* connect(engine, slot, ip, port, timeoutMs) -> undefined (pending: onConnect follows) or the
+ * errno name of an immediate failure (no onConnect then). */
+static napi_value connect_upstream(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5], result;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  engine *e = engine_arg(env, argv[0]);
+  if (e == NULL) return NULL;
+  uint32_t slot, port;
+  double timeout;
+  char ip[64];
+  size_t iplen;
+  napi_get_value_uint32(env, argv[1], &slot);
+  napi_get_value_string_utf8(env, argv[2], ip, sizeof ip, &iplen);
+  napi_get_value_uint32(env, argv[3], &port);
+  napi_get_value_double(env, argv[4], &timeout);
+  if (slot >= MAX_SLOTS || slot_conn(e, slot) != NULL) {
+    napi_throw_range_error(env, "ERR_SPLICE_ENGINE", "slot out of range or in use");
+    return NULL;
+  }
+  struct sockaddr_storage address = {0};
+  socklen_t address_len;
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
+  if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)port);
+    address_len = sizeof *v4;
+  } else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)port);
+    address_len = sizeof *v6;
+  } else {
+    napi_throw_type_error(env, "ERR_SPLICE_ENGINE", "connect() needs an IP address");
+    return NULL;
+  }
+  int fd = socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int err = fd < 0 ? errno : 0;
+  if (fd >= 0) {
+    tune_socket(fd);
+    if (connect(fd, (struct sockaddr *)&address, address_len) != 0 && errno != EINPROGRESS) err = errno;
+  }
+  conn *c = err == 0 ? calloc(1, sizeof *c) : NULL;
+  if (err == 0 && c == NULL) err = ENOMEM;
+  if (err == 0) {
+    c->slot = slot;
+    c->state = S_CONNECTING;
+    c->fd[0] = -1;
+    c->fd[1] = fd;
+    c->pipe[0].r = c->pipe[0].w = c->pipe[1].r = c->pipe[1].w = -1;
+    c->interest[0] = c->interest[1] = UINT32_MAX;
+    c->first_eof = -1;
+    c->deadline_ms = now_ms() + (int64_t)timeout;
+    if (slot_put(e, slot, c) != 0) {
+      free(c);
+      err = ENOMEM;
+    }
+  }
+  if (err != 0) {
+    if (fd >= 0) close(fd);
+    const char *name = err == ECONNREFUSED ? "ECONNREFUSED" : err == ENETUNREACH ? "ENETUNREACH" : err == EHOSTUNREACH ? "EHOSTUNREACH"
+                       : err == EADDRNOTAVAIL ? "EADDRNOTAVAIL" : err == EMFILE ? "EMFILE" : err == ENFILE ? "ENFILE" : "ECONNABORTED";
+    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &result);
+    return result;
+  }
+  e->waiting++;
+  set_interest(e, c, 1, EPOLLOUT);
+  need_timer(e);
+  return NULL;
+}
+
+/* adopt(engine, slot, id, clientFd, idleMs): pairs the connected upstream in `slot` with the
+ * client socket and starts moving bytes. The client fd is duplicated: the caller destroys its
+ * own socket right after. */
 static napi_value adopt(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   engine *e = engine_arg(env, argv[0]);
   if (e == NULL) return NULL;
   uint32_t slot;
+  int32_t client_fd;
   double id, idle;
-  int32_t fds[2];
-  if (napi_get_value_uint32(env, argv[1], &slot) != napi_ok || slot >= MAX_SLOTS) {
-    napi_throw_range_error(env, "ERR_SPLICE_ENGINE", "slot out of range");
+  napi_get_value_uint32(env, argv[1], &slot);
+  napi_get_value_double(env, argv[2], &id);
+  napi_get_value_int32(env, argv[3], &client_fd);
+  napi_get_value_double(env, argv[4], &idle);
+  conn *c = slot_conn(e, slot);
+  if (c == NULL || c->state != S_CONNECTED) {
+    napi_throw_error(env, "ERR_SPLICE_ENGINE", "adopt() needs a connected upstream in this slot");
     return NULL;
   }
-  napi_get_value_double(env, argv[2], &id);
-  napi_get_value_int32(env, argv[3], &fds[0]);
-  napi_get_value_int32(env, argv[4], &fds[1]);
-  napi_get_value_double(env, argv[5], &idle);
-  conn *c = calloc(1, sizeof *c);
-  if (c == NULL) return throw_errno(env, "calloc", ENOMEM);
-  for (int s = 0; s < 2; s++) {
-    c->fd[s] = fcntl(fds[s], F_DUPFD_CLOEXEC, 3);
-    if (c->fd[s] < 0) {
-      int err = errno;
-      if (s == 1) close(c->fd[0]);
-      free(c);
-      return throw_errno(env, "dup", err);
-    }
-    int flags = fcntl(c->fd[s], F_GETFL);
-    fcntl(c->fd[s], F_SETFL, flags | O_NONBLOCK);
-    c->pipe[s].r = c->pipe[s].w = -1;
-    c->interest[s] = UINT32_MAX;
-  }
+  /* The duplicate shares the open file description, so it is non-blocking like Node's. */
+  c->fd[0] = fcntl(client_fd, F_DUPFD_CLOEXEC, 3);
+  if (c->fd[0] < 0) return throw_errno(env, "dup", errno);
   c->id = id;
-  c->slot = slot;
-  c->first_eof = -1;
+  c->state = S_ACTIVE;
   c->idle_ms = idle > 0 ? (int64_t)idle : 0;
-  if (push_command(e, CMD_ADD, slot, c) != 0) {
-    close(c->fd[0]);
-    close(c->fd[1]);
-    free(c);
-    return throw_errno(env, "adopt", ENOMEM);
+  c->last_active_ms = now_ms();
+  if (c->idle_ms > 0) {
+    e->waiting++;
+    need_timer(e);
   }
+  update_interest(e, c, 0);
+  update_interest(e, c, 1);
   return NULL;
 }
 
-static napi_value command_call(napi_env env, napi_callback_info info, int kind) {
+/* abandon(engine, slot): drops a connecting or connected upstream whose client went away;
+ * no report follows and the slot is free at once. */
+static napi_value abandon(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
@@ -608,42 +715,62 @@ static napi_value command_call(napi_env env, napi_callback_info info, int kind) 
   if (e == NULL) return NULL;
   uint32_t slot;
   napi_get_value_uint32(env, argv[1], &slot);
-  if (push_command(e, kind, slot, NULL) != 0) return throw_errno(env, "command", ENOMEM);
+  conn *c = slot_conn(e, slot);
+  if (c != NULL && c->state != S_ACTIVE) {
+    set_interest(e, c, 1, UINT32_MAX);
+    close(c->fd[1]);
+    slot_free(e, c);
+  }
   return NULL;
 }
 
-/* reset(engine, slot): RST both sides. close(engine, slot): orderly close of both. */
-static napi_value reset(napi_env env, napi_callback_info info) { return command_call(env, info, CMD_RESET); }
-static napi_value close_conn(napi_env env, napi_callback_info info) { return command_call(env, info, CMD_CLOSE); }
+static napi_value end_call(napi_env env, napi_callback_info info, int rst_mask) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  engine *e = engine_arg(env, argv[0]);
+  if (e == NULL) return NULL;
+  uint32_t slot;
+  napi_get_value_uint32(env, argv[1], &slot);
+  conn *c = slot_conn(e, slot);
+  if (c != NULL && c->state == S_ACTIVE) {
+    finish(e, c, R_REQUESTED, rst_mask);
+    /* Called from JavaScript: deliver now unless a batch is delivering its reports. */
+    if (!e->in_batch) flush_out(e, 0);
+  }
+  return NULL;
+}
 
-/* stats(engine) -> Float64Array [id, bytesFromClient, bytesFromUpstream, pendingBytes, ...] */
+/* reset(engine, slot): RST both sides. close(engine, slot): orderly close of both. The close
+ * report (reason "requested") is delivered before the call returns. */
+static napi_value reset(napi_env env, napi_callback_info info) { return end_call(env, info, 3); }
+static napi_value close_conn(napi_env env, napi_callback_info info) { return end_call(env, info, 0); }
+
+/* stats(engine) -> Float64Array [id, bytesFromClient, bytesFromUpstream, pendingBytes, ...] of active connections */
 static napi_value stats(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], buffer, array;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   engine *e = engine_arg(env, argv[0]);
   if (e == NULL) return NULL;
-  pthread_mutex_lock(&e->lock);
-  size_t count = e->live_count;
   double *data = NULL;
-  napi_create_arraybuffer(env, count * 4 * sizeof(double), (void **)&data, &buffer);
+  napi_create_arraybuffer(env, (size_t)e->live * 4 * sizeof(double), (void **)&data, &buffer);
   size_t i = 0;
-  for (uint32_t slot = 0; slot < e->nslots && i < count; slot++) {
+  for (uint32_t slot = 0; slot < e->nslots && i < e->live; slot++) {
     conn *c = e->slots[slot];
-    if (c == NULL) continue;
+    if (c == NULL || c->state != S_ACTIVE) continue;
     data[i * 4] = c->id;
-    data[i * 4 + 1] = (double)atomic_load_explicit(&c->bytes[0], memory_order_relaxed);
-    data[i * 4 + 2] = (double)atomic_load_explicit(&c->bytes[1], memory_order_relaxed);
-    data[i * 4 + 3] = (double)(atomic_load_explicit(&c->pending[0], memory_order_relaxed) +
-                               atomic_load_explicit(&c->pending[1], memory_order_relaxed));
+    data[i * 4 + 1] = (double)c->bytes[0];
+    data[i * 4 + 2] = (double)c->bytes[1];
+    data[i * 4 + 3] = (double)(c->pending[0] + c->pending[1]);
     i++;
   }
-  pthread_mutex_unlock(&e->lock);
   napi_create_typedarray(env, napi_float64_array, i * 4, buffer, 0, &array);
   return array;
 }
 
-/* stop(engine): resets every open connection (each reported with reason "requested") and joins the thread. */
+/* stop(engine): resets every open connection and aborts pending connects; their reports are
+ * delivered before the call returns. The engine cannot be used afterwards. */
 static napi_value stop(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -651,13 +778,16 @@ static napi_value stop(napi_env env, napi_callback_info info) {
   engine *e = engine_arg(env, argv[0]);
   if (e == NULL) return NULL;
   stop_engine(e);
+  flush_out(e, 0);
   return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"createEngine", NULL, create_engine, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"connect", NULL, connect_upstream, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"adopt", NULL, adopt, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"abandon", NULL, abandon, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"reset", NULL, reset, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"close", NULL, close_conn, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"stats", NULL, stats, NULL, NULL, NULL, napi_default_jsproperty, NULL},

@@ -26,15 +26,33 @@ export interface ConnectSettings {
   readonly connectRetries: number;
 }
 
-export interface Connected {
-  readonly socket: Socket;
+/** Opens a connection to one member's role port; rejects with a ConnectError. */
+export type MemberDialer<T> = (member: Member, role: Role, signal: AbortSignal) => Promise<T>;
+
+export interface Connected<T> {
+  readonly upstream: T;
   readonly member: Member;
 }
 
-export async function connectUpstream(
+/** The JavaScript data path's dialer: a paused net.Socket, so nothing is read before the pair is set up. */
+export function socketDialer(settings: () => ConnectSettings): MemberDialer<Socket> {
+  return (member, role, signal) =>
+    dial({
+      host: member.host,
+      port: member.portOf(role),
+      timeoutMs: settings().connectTimeout,
+      signal,
+      noDelay: true,
+      keepAliveMs: TCP_KEEPALIVE_MS,
+      allowHalfOpen: true,
+      paused: true,
+    });
+}
+
+export async function connectUpstream<T>(
   request: ConnectRequest,
-  context: { pool: UpstreamPool; balancer: Balancer; settings: ConnectSettings; now: () => number },
-): Promise<Connected> {
+  context: { pool: UpstreamPool; balancer: Balancer; settings: ConnectSettings; now: () => number; dial: MemberDialer<T> },
+): Promise<Connected<T>> {
   const { pool, balancer, settings, now } = context;
   const tried = new Set<Member>();
   const failures: string[] = [];
@@ -52,17 +70,7 @@ export async function connectUpstream(
         }
         tried.add(member);
         try {
-          const socket = await dial({
-            host: member.host,
-            port: member.portOf(request.role),
-            timeoutMs: settings.connectTimeout,
-            signal: request.signal,
-            noDelay: true,
-            keepAliveMs: TCP_KEEPALIVE_MS,
-            allowHalfOpen: true,
-            paused: true,
-          });
-          return { socket, member };
+          return { upstream: await context.dial(member, request.role, request.signal), member };
         } catch (error) {
           if (request.signal.aborted) throw new AbortError(error as Error);
           const text = describeError(error);

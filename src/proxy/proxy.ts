@@ -12,7 +12,7 @@ import type { Role } from '../ports.js';
 import { AccessControl } from './access-control.js';
 import { Balancer } from './balancer.js';
 import { REFUSAL_REASONS, type CloseReason } from './close-reasons.js';
-import { connectUpstream } from './connector.js';
+import { connectUpstream, socketDialer, type MemberDialer } from './connector.js';
 import { Forwarder } from './forwarder.js';
 import { HealthChecker } from './health-checker.js';
 import { ListenerGroup } from './listener-group.js';
@@ -80,6 +80,9 @@ export class NacosProxy {
   #nextId = 1;
   #idleWaiters: (() => void)[] = [];
   readonly #splice: SplicePath | undefined;
+  readonly #dialSocket: MemberDialer<Socket> = socketDialer(() => this.#options);
+  readonly #dialSplice: MemberDialer<number> = (member, role, signal) =>
+    this.#splice!.connect(member.host, member.portOf(role), this.#options.connectTimeout, signal);
   readonly #pool: UpstreamPool;
   readonly #checker: HealthChecker;
   readonly #log: Logger;
@@ -249,40 +252,67 @@ export class NacosProxy {
       session.abort.abort();
     };
     client.on('error', onClientError);
-    connectUpstream(
-      { role, clientIp, signal: session.abort.signal },
-      { pool: this.#pool, balancer: this.#balancer, settings: this.#options, now: this.#now },
-    ).then(
-      ({ socket: upstream, member }) => {
-        client.off('error', onClientError);
-        if (session.abort.signal.aborted || client.destroyed) {
-          upstream.destroy();
-          resetSocket(client);
-          this.#finish(session, session.abortReason ?? 'client-error', undefined);
-          return;
-        }
-        session.member = member;
-        const state = member.state(role);
-        state.active += 1;
-        state.total += 1;
-        session.spliceSlot = this.#splice?.adopt(session.id, client, upstream, this.#options.idleTimeout, (close) => this.#finishSpliced(session, close));
-        if (session.spliceSlot === undefined) {
-          upstream.resume();
-          session.forwarder = new Forwarder(client, upstream, {
-            idleTimeout: this.#options.idleTimeout,
-            onClose: (_forwarder, reason) => this.#finish(session, reason, undefined),
-          });
-        }
-      },
-      (error: unknown) => {
-        client.off('error', onClientError);
-        resetSocket(client);
-        const code = (error as NacosToolError).code;
-        const reason: CloseReason =
-          session.abortReason ?? (code === 'ERR_NO_HEALTHY_UPSTREAM' ? 'no-healthy-upstream' : 'connect-failed');
-        this.#finish(session, reason, describeError(error));
-      },
-    );
+    const request = { role, clientIp, signal: session.abort.signal };
+    const context = { pool: this.#pool, balancer: this.#balancer, settings: this.#options, now: this.#now };
+    const connected = this.#splice
+      ? connectUpstream(request, { ...context, dial: this.#dialSplice }).then(({ upstream, member }) => {
+          client.off('error', onClientError);
+          this.#startSpliced(session, member, upstream);
+        })
+      : connectUpstream(request, { ...context, dial: this.#dialSocket }).then(({ upstream, member }) => {
+          client.off('error', onClientError);
+          this.#startForwarding(session, member, upstream);
+        });
+    connected.catch((error: unknown) => {
+      client.off('error', onClientError);
+      resetSocket(client);
+      const code = (error as NacosToolError).code;
+      const reason: CloseReason = session.abortReason ?? (code === 'ERR_NO_HEALTHY_UPSTREAM' ? 'no-healthy-upstream' : 'connect-failed');
+      this.#finish(session, reason, describeError(error));
+    });
+  }
+
+  /** Counts the connection on its member; false when the client left while connecting. */
+  #attach(session: Session, member: Member): boolean {
+    if (session.abort.signal.aborted || session.client.destroyed) return false;
+    session.member = member;
+    const state = member.state(session.role);
+    state.active += 1;
+    state.total += 1;
+    return true;
+  }
+
+  #startForwarding(session: Session, member: Member, upstream: Socket): void {
+    if (!this.#attach(session, member)) {
+      upstream.destroy();
+      this.#abandon(session);
+      return;
+    }
+    upstream.resume();
+    session.forwarder = new Forwarder(session.client, upstream, {
+      idleTimeout: this.#options.idleTimeout,
+      onClose: (_forwarder, reason) => this.#finish(session, reason, undefined),
+    });
+  }
+
+  #startSpliced(session: Session, member: Member, slot: number): void {
+    if (!this.#attach(session, member)) {
+      this.#splice!.abandon(slot);
+      this.#abandon(session);
+      return;
+    }
+    session.spliceSlot = slot;
+    if (!this.#splice!.adopt(slot, session.id, session.client, this.#options.idleTimeout, (close) => this.#finishSpliced(session, close))) {
+      session.spliceSlot = undefined;
+      resetSocket(session.client);
+      this.#finish(session, 'upstream-error', 'the client connection could not be handed to the splice engine');
+    }
+  }
+
+  /** The client went away (or a drain cut it) while its member was being connected. */
+  #abandon(session: Session): void {
+    resetSocket(session.client);
+    this.#finish(session, session.abortReason ?? 'client-error', undefined);
   }
 
   #finishSpliced(session: Session, close: SpliceClose): void {

@@ -1,19 +1,28 @@
 /**
- * The optional native data path: connected socket pairs are handed to the splice engine
- * (native/splice_engine.c), which moves their bytes inside the kernel with splice(2) on its own
- * thread and reports once per connection when it ends. It keeps the Forwarder's contract
- * (unchanged bytes, backpressure, half-close, reset propagation); the same tests run on both.
+ * The optional native data path (native/splice_engine.c). The engine connects to the member
+ * itself, then moves the bytes between client and member inside the kernel with splice(2),
+ * on Node's own event loop, and reports once per connection when it ends. It keeps the
+ * Forwarder's contract (unchanged bytes, backpressure, half-close, reset propagation); the
+ * same tests run on both paths.
  *
- * Loaded when built (scripts/build-native.mjs, Linux with a C compiler); otherwise
- * nacos-proxy uses the JavaScript Forwarder, which is always available.
+ * Available when built (scripts/build-native.mjs, Linux with a C compiler and Node's
+ * headers); otherwise nacos-proxy uses the JavaScript Forwarder, which is always available.
  */
+import { isIP, type Socket } from 'node:net';
+import { lookup } from 'node:dns/promises';
 import { createRequire } from 'node:module';
-import type { Socket } from 'node:net';
+import { formatHostPort } from '../address.js';
+import { ConnectError, connectFailureOf } from '../net/dial.js';
 import type { CloseReason } from './close-reasons.js';
 
 interface NativeEngineModule {
-  createEngine(onClose: (slot: number, id: number, reason: string, fromClient: number, fromUpstream: number) => void): object;
-  adopt(engine: object, slot: number, id: number, clientFd: number, upstreamFd: number, idleMs: number): void;
+  createEngine(
+    onConnect: (slot: number, error: string | null) => void,
+    onClose: (slot: number, id: number, reason: string, fromClient: number, fromUpstream: number) => void,
+  ): object;
+  connect(engine: object, slot: number, ip: string, port: number, timeoutMs: number): string | undefined;
+  adopt(engine: object, slot: number, id: number, clientFd: number, idleMs: number): void;
+  abandon(engine: object, slot: number): void;
   reset(engine: object, slot: number): void;
   close(engine: object, slot: number): void;
   stats(engine: object): Float64Array;
@@ -56,52 +65,133 @@ function fdOf(socket: Socket): number | undefined {
   return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
+interface PendingConnect {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  readonly address: string;
+  readonly timeoutMs: number;
+}
+
+type SlotState = PendingConnect | ((close: SpliceClose) => void) | 'connected';
+
 export class SplicePath {
   readonly #native: NativeEngineModule;
   readonly #engine: object;
-  readonly #onClose: ((close: SpliceClose) => void)[] = [];
+  /** What each slot in use is waiting for; a slot is reused only after its final report. */
+  readonly #slots: (SlotState | undefined)[] = [];
   readonly #freeSlots: number[] = [];
   #stopped = false;
 
   constructor(native: NativeEngineModule) {
     this.#native = native;
-    this.#engine = native.createEngine((slot, _id, reason, fromClient, fromUpstream) => {
-      const onClose = this.#onClose[slot];
-      this.#onClose[slot] = undefined as never;
-      this.#freeSlots.push(slot);
-      onClose?.({ reason: reason as SpliceCloseReason, bytesFromClient: fromClient, bytesFromUpstream: fromUpstream });
-    });
+    this.#engine = native.createEngine(
+      (slot, error) => this.#onConnect(slot, error),
+      (slot, _id, reason, fromClient, fromUpstream) => {
+        const onClose = this.#slots[slot];
+        this.#release(slot);
+        if (typeof onClose === 'function') onClose({ reason: reason as SpliceCloseReason, bytesFromClient: fromClient, bytesFromUpstream: fromUpstream });
+      },
+    );
   }
 
-  /**
-   * Hands a connected pair to the engine and destroys the JavaScript sockets (the engine holds
-   * duplicates of their descriptors). Returns the slot, or undefined when this pair cannot be
-   * adopted (no descriptor, bytes already buffered in JavaScript, engine out of descriptors):
-   * the caller then forwards it in JavaScript.
-   */
-  adopt(id: number, client: Socket, upstream: Socket, idleTimeout: number, onClose: (close: SpliceClose) => void): number | undefined {
-    if (this.#stopped) return undefined;
-    const clientFd = fdOf(client);
-    const upstreamFd = fdOf(upstream);
-    if (clientFd === undefined || upstreamFd === undefined) return undefined;
-    // Bytes already read into (or queued in) JavaScript would be lost by a handover.
-    if (client.readableLength + upstream.readableLength + client.writableLength + upstream.writableLength > 0) return undefined;
-    const slot = this.#freeSlots.pop() ?? this.#onClose.length;
-    try {
-      this.#native.adopt(this.#engine, slot, id, clientFd, upstreamFd, idleTimeout);
-    } catch {
-      if (slot < this.#onClose.length) this.#freeSlots.push(slot);
-      return undefined;
-    }
-    this.#onClose[slot] = onClose;
-    client.destroy();
-    upstream.destroy();
+  #take(state: SlotState): number {
+    const slot = this.#freeSlots.pop() ?? this.#slots.length;
+    this.#slots[slot] = state;
     return slot;
   }
 
-  /** RST to both sides; the close report follows with reason "requested". */
+  #release(slot: number): void {
+    this.#slots[slot] = undefined;
+    this.#freeSlots.push(slot);
+  }
+
+  #onConnect(slot: number, error: string | null): void {
+    const pending = this.#slots[slot] as PendingConnect;
+    if (error === null) {
+      this.#slots[slot] = 'connected';
+      pending.resolve();
+      return;
+    }
+    this.#release(slot);
+    pending.reject(connectError(error, pending.address, pending.timeoutMs));
+  }
+
+  /**
+   * Connects to host:port (resolving a name first) with a deadline. Resolves with the slot of
+   * the connected upstream, to be passed to adopt() or abandon().
+   */
+  async connect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<number> {
+    const address = formatHostPort(host, port);
+    signal.throwIfAborted();
+    let ip = host;
+    if (isIP(host) === 0) {
+      try {
+        ip = (await lookup(host)).address;
+      } catch (error) {
+        throw connectError((error as NodeJS.ErrnoException).code ?? 'ENOTFOUND', address, timeoutMs, error);
+      }
+      signal.throwIfAborted();
+    }
+    if (this.#stopped) throw connectError('ECONNABORTED', address, timeoutMs);
+    let slot = -1;
+    const connected = new Promise<void>((resolve, reject) => {
+      slot = this.#take({ resolve, reject, address, timeoutMs });
+      const failure = this.#native.connect(this.#engine, slot, ip, port, timeoutMs);
+      if (failure !== undefined) {
+        this.#release(slot);
+        reject(connectError(failure, address, timeoutMs));
+      }
+    });
+    const onAbort = (): void => {
+      const state = this.#slots[slot];
+      if (state === undefined || typeof state === 'function') return;
+      this.#native.abandon(this.#engine, slot);
+      this.#release(slot);
+      if (state !== 'connected') state.reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await connected;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    return slot;
+  }
+
+  /**
+   * Pairs the connected upstream in `slot` with the client and starts moving bytes; destroys
+   * the client's JavaScript socket (the engine holds a duplicate of its descriptor). Returns
+   * false, after dropping the upstream, when the client cannot be handed over.
+   */
+  adopt(slot: number, id: number, client: Socket, idleTimeout: number, onClose: (close: SpliceClose) => void): boolean {
+    const clientFd = fdOf(client);
+    // Bytes already read into JavaScript would be lost by the handover (pauseOnConnect keeps
+    // this from happening; the check makes sure).
+    if (this.#stopped || clientFd === undefined || client.readableLength + client.writableLength > 0) {
+      this.abandon(slot);
+      return false;
+    }
+    try {
+      this.#native.adopt(this.#engine, slot, id, clientFd, idleTimeout);
+    } catch {
+      this.abandon(slot);
+      return false;
+    }
+    this.#slots[slot] = onClose;
+    client.destroy();
+    return true;
+  }
+
+  /** Drops a connected upstream that will not be adopted. */
+  abandon(slot: number): void {
+    if (this.#slots[slot] !== 'connected') return;
+    if (!this.#stopped) this.#native.abandon(this.#engine, slot);
+    this.#release(slot);
+  }
+
+  /** RST to both sides; the close report (reason "requested") is delivered before this returns. */
   reset(slot: number): void {
-    if (!this.#stopped) this.#native.reset(this.#engine, slot);
+    if (!this.#stopped && typeof this.#slots[slot] === 'function') this.#native.reset(this.#engine, slot);
   }
 
   /** Live byte counters and buffered bytes of every adopted connection, by session id. */
@@ -115,10 +205,15 @@ export class SplicePath {
     return result;
   }
 
-  /** Resets whatever is still open (each reported as "requested") and ends the engine thread. */
+  /** Resets whatever is still open (each reported as "requested"), fails pending connects, and ends the engine. */
   stop(): void {
     if (this.#stopped) return;
-    this.#native.stop(this.#engine);
     this.#stopped = true;
+    this.#native.stop(this.#engine);
   }
+}
+
+function connectError(errno: string, address: string, timeoutMs: number, cause?: unknown): ConnectError {
+  if (errno === 'ETIMEDOUT') return new ConnectError('ERR_CONNECT_TIMEOUT', errno, address, `connect to ${address} timed out after ${timeoutMs}ms`);
+  return new ConnectError(connectFailureOf(errno), errno, address, `connect to ${address} failed: ${errno}`, cause);
 }
