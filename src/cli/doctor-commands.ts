@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import type { CliIo } from './io.js';
 import type { ParsedArgs } from './parse.js';
+import { GENERATE_COMMANDS } from './commands/generate-commands.js';
 
 export interface DoctorCommand {
   readonly name: string;
@@ -15,4 +16,4 @@ export interface DoctorCommand {
   readonly run: (args: ParsedArgs, io: CliIo) => Promise<number>;
 }
 
-export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [];
+export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [...GENERATE_COMMANDS];
