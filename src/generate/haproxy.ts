@@ -38,7 +38,7 @@ function listenSection(route: RoleRoute, options: HaproxyOptions): string[] {
     `    timeout server ${formatDuration(options.serverTimeoutMs)}`,
     `    timeout tunnel ${formatDuration(options.idleTimeoutMs)}`,
     '    retries 2',
-    '    option redispatch',
+    '    option redispatch 1',
     '    option tcp-check',
     `    default-server check inter ${formatDuration(options.healthIntervalMs)} fall ${options.healthFall} rise ${options.healthRise} observe layer4 error-limit ${options.healthFall} on-error mark-down`,
     ...route.members.map((member, index) => `    server member-${index + 1} ${formatHostPort(member.host, member.port)}`),
@@ -54,7 +54,7 @@ const EXPLANATION = [
   '#                    anything below ~30 s cuts healthy connections.',
   '#   tcp-check        active TCP connect checks; observe layer4 also takes a member out after',
   '#                    failed connections (passive health).',
-  '#   retries, option redispatch',
+  '#   retries, option redispatch 1',
   '#                    a failed connect is retried on another member; nothing has been forwarded yet.',
 ];
 
