@@ -5,8 +5,9 @@
  * mappings that disagree break the offset rule and are refused with the mapping that would fit.
  */
 import { isIP } from 'node:net';
+import { parsePortSpec } from '../lint-ports/port-spec.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_MAIN_PORT, ROLES, ROLE_OFFSETS, assertPort, formatOffset, highestMainPort, isValidPort, lowestMainPort, mainPortOf, parseRoles, roleOfPort, rolePort, rolePorts, type Role } from '../ports.js';
+import { DEFAULT_MAIN_PORT, ROLES, ROLE_OFFSETS, formatOffset, highestMainPort, isValidPort, lowestMainPort, mainPortOf, parseRoles, roleOfPort, rolePort, rolePorts, type Role } from '../ports.js';
 import { CLIENT_ROLES, choiceFlag, integerFlag, safeFlagValues, singleFlag, type RawFlag } from './lb-options.js';
 import { assertSafeValue } from './safe-value.js';
 
@@ -41,36 +42,17 @@ export interface PublishMapping {
   readonly containerPort: number;
 }
 
-function portText(text: string, input: string, what: string): number {
-  if (!/^\d{1,5}$/.test(text)) throw new UsageError(`--publish "${input}": ${what} "${text}" is not a port number`, { code: 'ERR_OPTION_VALUE' });
-  return assertPort(Number(text), `--publish "${input}": ${what}`);
-}
-
 /** `HOST:CONTAINER`, `IP:HOST:CONTAINER`, `[v6]:HOST:CONTAINER`, each optionally with `/tcp`. */
 export function parsePublish(input: string): PublishMapping {
-  const text = input.replace(/\/tcp$/i, '');
-  if (/\/udp$/i.test(text)) throw new UsageError(`--publish "${input}": Nacos ports are TCP; drop /udp`, { code: 'ERR_OPTION_VALUE' });
-  let hostIp: string | undefined;
-  let rest = text;
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    hostIp = close > 0 ? text.slice(1, close) : '';
-    rest = text.slice(close + 2);
-    if (close < 0 || text[close + 1] !== ':' || isIP(hostIp) !== 6) {
-      throw new UsageError(`--publish "${input}": expected [IPv6]:HOST:CONTAINER, e.g. [::1]:18848:8848`, { code: 'ERR_OPTION_VALUE' });
-    }
-  }
-  const parts = rest.split(':');
-  if (hostIp === undefined && parts.length === 3) hostIp = parts.shift()!;
-  if (parts.length !== 2) {
-    throw new UsageError(`--publish "${input}": expected [IP:]HOSTPORT:CONTAINERPORT, e.g. 18848:8848 (a bare container port gets a random host port, which breaks the offsets)`, {
-      code: 'ERR_OPTION_VALUE',
-    });
-  }
-  if (hostIp !== undefined && isIP(hostIp) === 0) {
-    throw new UsageError(`--publish "${input}": "${hostIp}" is not an IP address`, { code: 'ERR_OPTION_VALUE' });
-  }
-  return { hostIp, hostPort: portText(parts[0]!, input, 'host port'), containerPort: portText(parts[1]!, input, 'container port') };
+  const spec = parsePortSpec(input);
+  const refuse = (why: string): never => {
+    throw new UsageError(`--publish ${why}`, { code: 'ERR_OPTION_VALUE' });
+  };
+  if (typeof spec === 'string') return refuse(`${spec}; expected [IP:]HOSTPORT:CONTAINERPORT, e.g. 18848:8848`);
+  if (spec.protocol !== 'tcp') refuse(`"${input}": Nacos ports are TCP; drop /${spec.protocol}`);
+  if (spec.hostPorts === undefined) refuse(`"${input}": a bare container port gets a random host port, which breaks the offsets; give HOSTPORT:CONTAINERPORT, e.g. 18848:8848`);
+  if (spec.hostPorts![0] !== spec.hostPorts![1] || spec.containerPorts[0] !== spec.containerPorts[1]) refuse(`"${input}": give one port per --publish, not a range`);
+  return { hostIp: spec.hostIp, hostPort: spec.hostPorts![0], containerPort: spec.containerPorts[0] };
 }
 
 interface Anchor {
