@@ -9,6 +9,7 @@ import { DOCKER_FORMATS, SERVICE_TYPES } from '../../generate/docker-options.js'
 import { HAPROXY_DEFAULTS } from '../../generate/haproxy-options.js';
 import { LB_DEFAULTS } from '../../generate/lb-options.js';
 import { NGINX_DEFAULTS } from '../../generate/nginx-options.js';
+import { LINT_KINDS } from '../../lint-ports/lint.js';
 import { BALANCE_STRATEGIES } from '../../proxy/options.js';
 import type { DoctorCommand } from '../doctor-commands.js';
 
@@ -91,5 +92,18 @@ export const GENERATE_COMMANDS: readonly DoctorCommand[] = [
         .example('$0 docker --host-port 18848', '-p 18848:8848 -p 19848:9848, and the compose ports:')
         .example('$0 docker --publish 60001:8848 --roles main,client-grpc,cluster-grpc --k8s --headless', 'with 9849 and Kubernetes Services'),
     run: async (args, io) => (await import('./docker.js')).runDocker(args, io),
+  },
+  {
+    name: 'lint-ports',
+    usage: 'lint-ports [target..]',
+    describe: 'Check compose files, Kubernetes manifests, nginx/HAProxy configs or a docker run command for Nacos port mistakes',
+    builder: (yargs) =>
+      yargs
+        .positional('target', { type: 'string', array: true, describe: "Files to check, or a quoted 'docker run ...' command line" })
+        .option('kind', text(`Kind of the files: ${LINT_KINDS.join(', ')}.`, 'detected from the content'))
+        .option('json', flag('Print the report as JSON (schema nacos-doctor/report@1).'))
+        .example('$0 lint-ports docker-compose.yml k8s/nacos.yaml /etc/nginx/nginx.conf', 'exit code 1 when a mapping breaks the Nacos port rules')
+        .example("$0 lint-ports 'docker run -d -p 18848:8848 -p 9848:9848 nacos/nacos-server'", 'check a command line'),
+    run: async (args, io) => (await import('./lint-ports.js')).runLintPorts(args, io),
   },
 ];
