@@ -48,6 +48,6 @@ describe('nacos-doctor nginx / haproxy / docker', () => {
   it('refuses a missing --upstream as a usage error', async () => {
     const result = await runBin('nacos-doctor', ['haproxy']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Missing required argument: upstream');
+    expect(result.stderr).toBe('nacos-doctor: error: missing --upstream: name every Nacos member by its main port, e.g. --upstream 10.0.0.11:8848 --upstream 10.0.0.12:8848\n');
   });
 });

@@ -26,14 +26,13 @@ const OUT = text('Write to this file instead of stdout.');
 /** Options nginx and haproxy share: members, listen side, roles, balancing, timeouts. */
 function loadBalancerOptions(yargs: Argv): Argv {
   return yargs
-    .option('upstream', text('A Nacos member by its main port, HOST:PORT or [v6]:PORT (repeat, or comma-separate); each role goes to PORT+offset. Port defaults to 8848.', undefined, { array: true }))
+    .option('upstream', text('Required. A Nacos member by its main port, HOST:PORT or [v6]:PORT (repeat, or comma-separate); each role goes to PORT+offset. Port defaults to 8848.', undefined, { array: true }))
     .option('listen', text('Base listen address [HOST:]P; each role listens on P+offset. Without HOST, every IPv4 interface.', LB_DEFAULTS.listen))
     .option('roles', text('Port roles to forward: main, client-grpc, cluster-grpc, raft, or all. Clients need only main and client-grpc.', LB_DEFAULTS.roles, { array: true }))
     .option('balance', text(`Balancing: ${BALANCE_STRATEGIES.join(', ')}.`, LB_DEFAULTS.balance))
     .option('connect-timeout', text('Timeout of one connect attempt to a member.', LB_DEFAULTS.connectTimeout))
     .option('idle-timeout', text('Close a connection idle this long in both directions (nginx proxy_timeout, HAProxy timeout tunnel); at least 30s.', LB_DEFAULTS.idleTimeout))
-    .option('out', OUT)
-    .demandOption('upstream', 'give every Nacos member, e.g. --upstream 10.0.0.11:8848 --upstream 10.0.0.12:8848');
+    .option('out', OUT);
 }
 
 export const GENERATE_COMMANDS: readonly DoctorCommand[] = [
