@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import type { CliIo } from './io.js';
 import type { ParsedArgs } from './parse.js';
-import { GENERATE_COMMANDS } from './commands/generate-commands.js';
+import { LOAD_BALANCER_COMMANDS } from './commands/load-balancer-commands.js';
 
 export interface DoctorCommand {
   readonly name: string;
@@ -16,4 +16,4 @@ export interface DoctorCommand {
   readonly run: (args: ParsedArgs, io: CliIo) => Promise<number>;
 }
 
-export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [...GENERATE_COMMANDS];
+export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [...LOAD_BALANCER_COMMANDS];

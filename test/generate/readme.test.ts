@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { GENERATE_COMMANDS } from '../../src/cli/commands/generate-commands.js';
+import { LOAD_BALANCER_COMMANDS } from '../../src/cli/commands/load-balancer-commands.js';
 import { ROOT } from '../helpers/spawn.js';
 
 interface OptionsView {
@@ -12,7 +12,7 @@ interface OptionsView {
 
 describe('README', async () => {
   const readme = await readFile(`${ROOT}README.md`, 'utf8');
-  for (const command of GENERATE_COMMANDS) {
+  for (const command of LOAD_BALANCER_COMMANDS) {
     it(`documents every flag of nacos-doctor ${command.name}`, () => {
       const start = readme.indexOf(`### nacos-doctor ${command.name}\n`);
       expect(start, `README section for ${command.name}`).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 /**
- * The generator commands (nginx, haproxy, docker) and lint-ports as DoctorCommand data: usage,
- * help, yargs options with their documented defaults, and a lazy `run`. Values are parsed and
- * validated by src/generate/*-options.ts, not by yargs, so every flag is a plain string here.
+ * The load-balancer commands as DoctorCommand data: the nginx, haproxy and docker generators,
+ * and lint-ports, which checks existing setups. Each has its usage, help, yargs options with
+ * their documented defaults, and a lazy `run`. Values are parsed and validated by
+ * src/generate/*-options.ts, not by yargs, so every flag is a plain string here.
  */
 import type { Argv, Options } from 'yargs';
 import { formatDuration } from '../../duration.js';
@@ -35,7 +36,7 @@ function loadBalancerOptions(yargs: Argv): Argv {
     .option('out', OUT);
 }
 
-export const GENERATE_COMMANDS: readonly DoctorCommand[] = [
+export const LOAD_BALANCER_COMMANDS: readonly DoctorCommand[] = [
   {
     name: 'nginx',
     usage: 'nginx',
