@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import type { CliIo } from './io.js';
 import type { ParsedArgs } from './parse.js';
+import { LOAD_BALANCER_COMMANDS } from './commands/load-balancer-commands.js';
 
 export interface DoctorCommand {
   readonly name: string;
@@ -17,7 +18,7 @@ export interface DoctorCommand {
 
 const JSON_OPTION = { type: 'boolean', describe: 'Print the report as JSON (schema nacos-doctor/report@1)' } as const;
 
-export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [
+const OPS_COMMANDS: readonly DoctorCommand[] = [
   {
     name: 'logs',
     usage: 'logs <dir>',
@@ -43,3 +44,5 @@ export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [
     run: async (args, io) => (await import('./doctor-lint.js')).runLint(args, io),
   },
 ];
+
+export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [...LOAD_BALANCER_COMMANDS, ...OPS_COMMANDS];

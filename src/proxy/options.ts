@@ -86,7 +86,8 @@ function single(raw: string | readonly string[], source: string): string {
   throw new UsageError(`${source} was given ${raw.length} times; give it once`, { code: 'ERR_OPTION_VALUE' });
 }
 
-function parseUpstreams(raw: string | readonly string[], source: string): HostPort[] {
+/** `--upstream` values (repeated and/or comma-separated) to members; refuses duplicates. */
+export function parseUpstreams(raw: string | readonly string[], source: string): HostPort[] {
   const members = splitList(raw).map((item) => parseHostPort(item, { defaultPort: DEFAULT_MAIN_PORT, what: `${source} member` }));
   const seen = new Set<string>();
   for (const member of members) {

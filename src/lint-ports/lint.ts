@@ -1,0 +1,81 @@
+/**
+ * lint-ports entry point: decide what kind of text this is (docker compose, Kubernetes
+ * manifests, nginx config, HAProxy config, a docker run command line) and turn it into one
+ * report section of findings. Pure: text in, Section out.
+ */
+import type { Section } from '../doctor/report.js';
+import { UsageError } from '../errors.js';
+import { problem } from './advice.js';
+import { isCompose, lintCompose } from './compose.js';
+import { isContainerCommand, lintDockerRun } from './docker-run.js';
+import { isSectionKeyword } from './haproxy-parser.js';
+import { lintHaproxy } from './haproxy.js';
+import { isKubernetes, lintKubernetes } from './kubernetes.js';
+import { lintNginx } from './nginx.js';
+import { splitWords } from './words.js';
+import { readYaml } from './yaml-source.js';
+
+export const LINT_KINDS = ['compose', 'kubernetes', 'nginx', 'haproxy', 'docker-run'] as const;
+export type LintKind = (typeof LINT_KINDS)[number];
+
+export const KIND_TITLES: Readonly<Record<LintKind, string>> = {
+  compose: 'docker compose file',
+  kubernetes: 'Kubernetes manifests',
+  nginx: 'nginx config',
+  haproxy: 'HAProxy config',
+  'docker-run': 'docker run command',
+};
+
+/**
+ * HAProxy and nginx share words (`listen`, `server`), so the grammar decides: nginx ends
+ * directives with ";" and opens blocks with "{", HAProxy starts sections at column 0 and
+ * never needs ";".
+ */
+function configKind(text: string): 'nginx' | 'haproxy' | undefined {
+  const lines = text.split('\n').map((line) => line.replace(/#.*$/, '').trimEnd());
+  const nginxScore = lines.filter((line) => line.includes(';') || line.endsWith('{')).length;
+  const haproxyScore = lines.filter((line) => /^[a-z]/.test(line) && isSectionKeyword(splitWords(line)[0] ?? '')).length * 3;
+  if (nginxScore === 0 && haproxyScore === 0) return undefined;
+  return haproxyScore > nginxScore ? 'haproxy' : 'nginx';
+}
+
+export function detectKind(text: string): LintKind | undefined {
+  if (isContainerCommand(text)) return 'docker-run';
+  const yaml = readYaml(text);
+  if (yaml.error === undefined) {
+    if (isCompose(yaml)) return 'compose';
+    if (isKubernetes(yaml)) return 'kubernetes';
+  }
+  return configKind(text);
+}
+
+export interface LintInput {
+  /** The file name, or a short label for a pasted command. */
+  readonly name: string;
+  readonly text: string;
+  readonly kind?: LintKind;
+}
+
+export function lintPorts(input: LintInput): Section {
+  const kind = input.kind ?? detectKind(input.text);
+  if (kind === undefined) {
+    throw new UsageError(`cannot tell what kind of file ${input.name} is; pass --kind ${LINT_KINDS.join('|')}`, { code: 'ERR_LINT_KIND' });
+  }
+  const title = KIND_TITLES[kind];
+  if (kind === 'docker-run') return { target: input.name, title, findings: lintDockerRun(input.text) };
+  if (kind === 'nginx') return { target: input.name, title, findings: lintNginx(input.text, input.name) };
+  if (kind === 'haproxy') return { target: input.name, title, findings: lintHaproxy(input.text, input.name) };
+  const yaml = readYaml(input.text);
+  if (yaml.error) {
+    return {
+      target: input.name,
+      title,
+      findings: [
+        problem('UNPARSABLE', { status: 'fail', title: `cannot parse YAML: ${yaml.error.message}`, file: input.name, line: yaml.error.line }),
+      ],
+    };
+  }
+  const findings = kind === 'compose' ? lintCompose(yaml, input.name) : lintKubernetes(yaml, input.name);
+  if (findings.length === 0) findings.push({ check: 'ports.none', status: 'info', title: 'no Nacos port mapping found', location: { file: input.name } });
+  return { target: input.name, title, findings };
+}
