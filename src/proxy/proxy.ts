@@ -25,11 +25,13 @@ export type ProxyState = 'created' | 'starting' | 'running' | 'draining' | 'clos
 interface Session {
   readonly id: number;
   readonly role: Role;
-  readonly client: Socket;
+  /** The accepted socket; dropped once a data path owns the connection, so it can be collected. */
+  client: Socket | undefined;
   readonly clientIp: string;
   readonly clientPort: number;
   readonly startedAt: number;
-  readonly abort: AbortController;
+  /** Cancels the connect phase; dropped once connected. */
+  abort: AbortController | undefined;
   /** Why the connection was cut short by the proxy or the client (drain, client gone), if it was. */
   abortReason: CloseReason | undefined;
   member: Member | undefined;
@@ -233,7 +235,7 @@ export class NacosProxy {
       clientIp,
       clientPort: client.remotePort ?? 0,
       startedAt: this.#now(),
-      abort: new AbortController(),
+      abort: undefined,
       abortReason: undefined,
       member: undefined,
       forwarder: undefined,
@@ -247,12 +249,14 @@ export class NacosProxy {
     }
     this.#sessions.add(session);
     this.#perIp.set(clientIp, fromIp + 1);
+    const abort = new AbortController();
+    session.abort = abort;
     const onClientError = (error: Error): void => {
       session.abortReason ??= errnoCode(error) === 'ECONNRESET' ? 'client-reset' : 'client-error';
-      session.abort.abort();
+      abort.abort();
     };
     client.on('error', onClientError);
-    const request = { role, clientIp, signal: session.abort.signal };
+    const request = { role, clientIp, signal: abort.signal };
     const context = { pool: this.#pool, balancer: this.#balancer, settings: this.#options, now: this.#now };
     const connected = this.#splice
       ? connectUpstream(request, { ...context, dial: this.#dialSplice }).then(({ upstream, member }) => {
@@ -274,7 +278,8 @@ export class NacosProxy {
 
   /** Counts the connection on its member; false when the client left while connecting. */
   #attach(session: Session, member: Member): boolean {
-    if (session.abort.signal.aborted || session.client.destroyed) return false;
+    if (session.abort!.signal.aborted || session.client!.destroyed) return false;
+    session.abort = undefined;
     session.member = member;
     const state = member.state(session.role);
     state.active += 1;
@@ -289,7 +294,9 @@ export class NacosProxy {
       return;
     }
     upstream.resume();
-    session.forwarder = new Forwarder(session.client, upstream, {
+    const client = session.client!;
+    session.client = undefined;
+    session.forwarder = new Forwarder(client, upstream, {
       idleTimeout: this.#options.idleTimeout,
       onClose: (_forwarder, reason) => this.#finish(session, reason, undefined),
     });
@@ -302,16 +309,18 @@ export class NacosProxy {
       return;
     }
     session.spliceSlot = slot;
-    if (!this.#splice!.adopt(slot, session.id, session.client, this.#options.idleTimeout, (close) => this.#finishSpliced(session, close))) {
+    const client = session.client!;
+    session.client = undefined;
+    if (!this.#splice!.adopt(slot, session.id, client, this.#options.idleTimeout, (close) => this.#finishSpliced(session, close))) {
       session.spliceSlot = undefined;
-      resetSocket(session.client);
+      resetSocket(client);
       this.#finish(session, 'upstream-error', 'the client connection could not be handed to the splice engine');
     }
   }
 
   /** The client went away (or a drain cut it) while its member was being connected. */
   #abandon(session: Session): void {
-    resetSocket(session.client);
+    resetSocket(session.client!);
     this.#finish(session, session.abortReason ?? 'client-error', undefined);
   }
 
@@ -416,6 +425,6 @@ export class NacosProxy {
     }
     session.abortReason = reason;
     if (session.spliceSlot !== undefined) this.#splice!.reset(session.spliceSlot);
-    else session.abort.abort();
+    else session.abort?.abort();
   }
 }
