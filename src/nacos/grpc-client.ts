@@ -369,11 +369,9 @@ export class BiStream extends EventEmitter<{ message: [DecodedPayload]; end: [Bi
     let trailers: IncomingHttpHeaders | undefined;
     let error: Error | undefined;
     stream.on('response', (headers) => (this.#headers = headers));
-    stream.on('trailers', (received) => {
-      trailers = received;
-      // The server's status ends the call; ending our side lets the stream close.
-      this.end();
-    });
+    stream.on('trailers', (received) => (trailers = received));
+    // The server finishing its side ends the call (gRPC); ending ours lets the stream close.
+    stream.on('end', () => this.end());
     stream.on('data', (chunk: Buffer) => {
       try {
         for (const bytes of this.#reader.push(chunk)) this.#receive(decodePayload(bytes));

@@ -1,27 +1,25 @@
 import { once } from 'node:events';
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { NacosGrpcClient } from '../../src/nacos/grpc-client.js';
 import { GrpcMessageReader, frameGrpcMessage } from '../../src/nacos/grpc-wire.js';
 import { nacosRequest, nacosResponse } from '../../src/nacos/messages.js';
 import { decodePayload, encodePayload } from '../../src/nacos/payload.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { answer, readRequest, startH2Server, type H2Server } from '../helpers/h2-server.js';
 import { listenTcp, type TcpServer } from '../helpers/net.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 async function server(onStream: (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => void): Promise<H2Server> {
   const started = await startH2Server(onStream);
-  cleanups.push(() => started.close());
+  defer(() => started.close());
   return started;
 }
 
 async function connect(port: number, timeout = 2000): Promise<NacosGrpcClient> {
   const client = await NacosGrpcClient.connect({ host: '127.0.0.1', port, timeout });
-  cleanups.push(() => client.destroy());
+  defer(() => client.destroy());
   return client;
 }
 
@@ -125,7 +123,7 @@ describe('connecting', () => {
 
   test('a server that accepts TCP but never sends SETTINGS times out in phase h2-settings', async () => {
     const silent: TcpServer = await listenTcp(() => {});
-    cleanups.push(() => silent.close());
+    defer(() => silent.close());
     await expect(NacosGrpcClient.connect({ host: '127.0.0.1', port: silent.port, timeout: 200 })).rejects.toMatchObject({
       code: 'ERR_GRPC_TIMEOUT',
       facts: { phase: 'h2-settings' },
@@ -134,7 +132,7 @@ describe('connecting', () => {
 
   test('an HTTP/1 server answering the preface is ERR_GRPC_CONNECT', async () => {
     const http1 = await listenTcp((socket) => socket.end('HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n'));
-    cleanups.push(() => http1.close());
+    defer(() => http1.close());
     await expect(NacosGrpcClient.connect({ host: '127.0.0.1', port: http1.port, timeout: 2000 })).rejects.toMatchObject({
       code: 'ERR_GRPC_CONNECT',
       facts: { phase: 'h2-settings' },
