@@ -54,20 +54,17 @@ export const namingRoutes: readonly HttpRoute[] = [
     handle: (request, context) => {
       const ip = requiredParam(request, 'ip');
       const port = portParam(request);
-      const record = instanceRecord(
-        {
-          ip,
-          port,
-          weight: Number(request.params.get('weight') ?? 1),
-          enabled: boolParam(request, 'enabled', boolParam(request, 'enable', true)),
-          healthy: boolParam(request, 'healthy', true),
-          ephemeral: boolParam(request, 'ephemeral', true),
-          clusterName: request.params.get('clusterName') ?? undefined,
-          metadata: parseMetadata(request.params.get('metadata')),
-        },
-        httpOwner(ip, port),
-      );
-      context.stores.naming.register(keyFrom(request), record);
+      const record = instanceRecord({
+        ip,
+        port,
+        weight: Number(request.params.get('weight') ?? 1),
+        enabled: boolParam(request, 'enabled', boolParam(request, 'enable', true)),
+        healthy: boolParam(request, 'healthy', true),
+        ephemeral: boolParam(request, 'ephemeral', true),
+        clusterName: request.params.get('clusterName') ?? undefined,
+        metadata: parseMetadata(request.params.get('metadata')),
+      });
+      context.stores.naming.publish(keyFrom(request), httpOwner(ip, port), [record]);
       return text('ok');
     },
   },
@@ -77,8 +74,7 @@ export const namingRoutes: readonly HttpRoute[] = [
     api: 'open',
     secured: true,
     handle: (request, context) => {
-      const clusterName = request.params.get('clusterName');
-      context.stores.naming.deregister(keyFrom(request), requiredParam(request, 'ip'), portParam(request), clusterName === null || clusterName === '' ? undefined : clusterName);
+      context.stores.naming.unpublish(keyFrom(request), httpOwner(requiredParam(request, 'ip'), portParam(request)));
       return text('ok');
     },
   },
@@ -91,13 +87,11 @@ export const namingRoutes: readonly HttpRoute[] = [
       const beat = JSON.parse(requiredParam(request, 'beat')) as { ip?: string; port?: number; cluster?: string; weight?: number; metadata?: Record<string, string> };
       if (typeof beat.ip !== 'string' || typeof beat.port !== 'number') throw new Error('beat needs ip and port');
       const key = keyFrom(request);
-      const cluster = beat.cluster === undefined || beat.cluster === '' ? undefined : beat.cluster;
-      if (!context.stores.naming.beat(key, beat.ip, beat.port, cluster)) {
+      const owner = httpOwner(beat.ip, beat.port);
+      if (!context.stores.naming.beat(key, owner)) {
         // InstanceController.beat registers an unknown instance from its beat.
-        context.stores.naming.register(
-          key,
-          instanceRecord({ ip: beat.ip, port: beat.port, weight: beat.weight ?? 1, clusterName: cluster, metadata: beat.metadata ?? {} }, httpOwner(beat.ip, beat.port)),
-        );
+        const cluster = beat.cluster === undefined || beat.cluster === '' ? undefined : beat.cluster;
+        context.stores.naming.publish(key, owner, [instanceRecord({ ip: beat.ip, port: beat.port, weight: beat.weight ?? 1, clusterName: cluster, metadata: beat.metadata ?? {} })]);
       }
       return json({ clientBeatInterval: HEARTBEAT_INTERVAL_MS, code: BEAT_OK, lightBeatEnabled: true });
     },

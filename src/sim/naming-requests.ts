@@ -41,12 +41,10 @@ function instanceHandler(persistent: boolean): GrpcRequestHandler {
       const instance = body.instance;
       if (!instance || typeof instance.ip !== 'string' || typeof instance.port !== 'number') throw new Error('instance with ip and port is required');
       const type = body.type ?? 'registerInstance';
-      if (type === 'deregisterInstance') {
-        context.stores.naming.deregister(key, instance.ip, instance.port, instanceRecord(instance, '').clusterName);
-      } else {
-        const owner = persistent ? 'persistent' : connectionOwner(context, connection);
-        context.stores.naming.register(key, instanceRecord({ ...instance, ephemeral: !persistent }, owner));
-      }
+      // Persistent instances belong to their address, not to the connection that sent them.
+      const owner = persistent ? `persistent:${instance.ip}:${instance.port}` : connectionOwner(context, connection);
+      if (type === 'deregisterInstance') context.stores.naming.unpublish(key, owner);
+      else context.stores.naming.publish(key, owner, [instanceRecord({ ...instance, ephemeral: !persistent })]);
       return nacosResponse('InstanceResponse', { type });
     },
   };
@@ -65,12 +63,14 @@ export const namingHandlers: ReadonlyMap<string, GrpcRequestHandler> = new Map<s
         const key = keyOf(body);
         const owner = connectionOwner(context, connection);
         const type = body.type ?? 'batchRegisterInstance';
-        // A batch replaces what this client registered for the service (BatchInstanceRequestHandler).
-        for (const record of context.stores.naming.instances(key)) {
-          if (record.owner === owner) context.stores.naming.deregister(key, record.ip, record.port, record.clusterName);
-        }
         if (type === 'batchRegisterInstance') {
-          for (const instance of body.instances ?? []) context.stores.naming.register(key, instanceRecord({ ...instance, ephemeral: true }, owner));
+          context.stores.naming.publish(
+            key,
+            owner,
+            (body.instances ?? []).map((instance) => instanceRecord({ ...instance, ephemeral: true })),
+          );
+        } else {
+          context.stores.naming.unpublish(key, owner);
         }
         return nacosResponse('BatchInstanceResponse', { type });
       },

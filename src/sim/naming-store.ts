@@ -1,8 +1,9 @@
 /**
- * The service registry of a simulated cluster, shared by every member. Each instance has an
- * owner, as in Nacos 2 where a client owns what it registered: a gRPC connection
- * (`grpc:<member>:<connectionId>`, removed when that connection goes away) or an HTTP
- * client's `ip:port` (kept alive by beats, expired without them). `changed` fires per service.
+ * The service registry of a simulated cluster, shared by every member. As in Nacos 2, each
+ * client publishes its instances per service: a gRPC connection (`grpc:<member>:<connectionId>`,
+ * withdrawn when that connection goes away), an HTTP client's `http:<ip>:<port>` (kept alive by
+ * beats, expired without them) or a persistent instance's `persistent:<ip>:<port>`.
+ * `changed` fires per service.
  */
 import { EventEmitter } from 'node:events';
 import type { Instance } from '../nacos/message-bodies.js';
@@ -56,8 +57,11 @@ function instanceKeyText(ip: string, port: number, clusterName: string): string 
   return `${ip}#${port}#${clusterName}`;
 }
 
+/** An instance before it is published: a record without its owner. */
+export type InstanceData = Omit<InstanceRecord, 'owner'>;
+
 /** What a register request carries, with Nacos' defaults for the missing parts. */
-export function instanceRecord(instance: Partial<Instance> & { ip: string; port: number }, owner: string, now = Date.now()): InstanceRecord {
+export function instanceRecord(instance: Partial<Instance> & { ip: string; port: number }, now = Date.now()): InstanceData {
   return {
     ip: instance.ip,
     port: instance.port,
@@ -67,14 +71,14 @@ export function instanceRecord(instance: Partial<Instance> & { ip: string; port:
     ephemeral: instance.ephemeral ?? true,
     clusterName: instance.clusterName === undefined || instance.clusterName === '' ? DEFAULT_CLUSTER : instance.clusterName,
     metadata: { ...(instance.metadata ?? {}) },
-    owner,
     lastBeat: now,
   };
 }
 
 interface ServiceEntry {
   readonly key: ServiceKey;
-  readonly instances: Map<string, InstanceRecord>;
+  /** What each client published for this service, in Nacos 2 terms (one publish per client and service). */
+  readonly published: Map<string, readonly InstanceRecord[]>;
 }
 
 export class NamingStore extends EventEmitter<{ changed: [ServiceKey] }> {
@@ -84,37 +88,49 @@ export class NamingStore extends EventEmitter<{ changed: [ServiceKey] }> {
     const text = serviceKeyText(key);
     let entry = this.#services.get(text);
     if (!entry) {
-      entry = { key, instances: new Map() };
+      entry = { key, published: new Map() };
       this.#services.set(text, entry);
     }
     return entry;
   }
 
-  register(key: ServiceKey, record: InstanceRecord): void {
-    this.#entry(key).instances.set(instanceKeyText(record.ip, record.port, record.clusterName), record);
+  /**
+   * What `owner` publishes for the service, replacing what it published before: a Nacos 2 client
+   * holds one publish per service, so a second registerInstance from the same connection replaces
+   * the first and a batch replaces both (EphemeralClientOperationServiceImpl).
+   */
+  publish(key: ServiceKey, owner: string, records: readonly InstanceData[]): void {
+    this.#entry(key).published.set(owner, records.map((record) => ({ ...record, owner })));
     this.emit('changed', key);
   }
 
-  /** True when the instance existed. Services stay (empty), as Nacos keeps them until cleaned. */
-  deregister(key: ServiceKey, ip: string, port: number, clusterName = DEFAULT_CLUSTER): boolean {
-    const removed = this.#services.get(serviceKeyText(key))?.instances.delete(instanceKeyText(ip, port, clusterName)) ?? false;
+  /** Withdraws what `owner` published for the service; true when there was something. */
+  unpublish(key: ServiceKey, owner: string): boolean {
+    const removed = this.#services.get(serviceKeyText(key))?.published.delete(owner) ?? false;
     if (removed) this.emit('changed', key);
     return removed;
   }
 
-  /** Refreshes an HTTP instance's beat; false when it is not registered. */
-  beat(key: ServiceKey, ip: string, port: number, clusterName = DEFAULT_CLUSTER, now = Date.now()): boolean {
-    const instances = this.#services.get(serviceKeyText(key))?.instances;
-    const id = instanceKeyText(ip, port, clusterName);
-    const record = instances?.get(id);
-    if (!instances || !record) return false;
-    instances.set(id, { ...record, lastBeat: now, healthy: true });
-    if (!record.healthy) this.emit('changed', key);
+  /** Refreshes the beat of an HTTP client's instances; false when it published nothing here. */
+  beat(key: ServiceKey, owner: string, now = Date.now()): boolean {
+    const published = this.#services.get(serviceKeyText(key))?.published;
+    const records = published?.get(owner);
+    if (!published || !records) return false;
+    published.set(
+      owner,
+      records.map((record) => ({ ...record, lastBeat: now, healthy: true })),
+    );
+    if (records.some((record) => !record.healthy)) this.emit('changed', key);
     return true;
   }
 
+  /** The service's instances, one per ip:port:cluster (the latest publish wins). */
   instances(key: ServiceKey): InstanceRecord[] {
-    return [...(this.#services.get(serviceKeyText(key))?.instances.values() ?? [])];
+    const byAddress = new Map<string, InstanceRecord>();
+    for (const records of this.#services.get(serviceKeyText(key))?.published.values() ?? []) {
+      for (const record of records) byAddress.set(instanceKeyText(record.ip, record.port, record.clusterName), record);
+    }
+    return [...byAddress.values()];
   }
 
   hasService(key: ServiceKey): boolean {
@@ -133,19 +149,15 @@ export class NamingStore extends EventEmitter<{ changed: [ServiceKey] }> {
     return [...this.#services.values()].map((entry) => entry.key);
   }
 
-  /** Removes everything `owner` registered (its connection closed); returns how many instances went. */
+  /** Removes everything `owner` published (its connection closed); returns how many instances went. */
   removeOwner(owner: string): number {
     let removed = 0;
     for (const entry of this.#services.values()) {
-      let changed = false;
-      for (const [id, record] of entry.instances) {
-        if (record.owner === owner && record.ephemeral) {
-          entry.instances.delete(id);
-          changed = true;
-          removed += 1;
-        }
-      }
-      if (changed) this.emit('changed', entry.key);
+      const records = entry.published.get(owner);
+      if (!records) continue;
+      entry.published.delete(owner);
+      removed += records.length;
+      this.emit('changed', entry.key);
     }
     return removed;
   }
@@ -157,24 +169,20 @@ export class NamingStore extends EventEmitter<{ changed: [ServiceKey] }> {
   expireBeats(now: number, unhealthyAfterMs: number, deleteAfterMs: number): void {
     for (const entry of this.#services.values()) {
       let changed = false;
-      for (const [id, record] of entry.instances) {
-        if (!record.ephemeral || !record.owner.startsWith('http:')) continue;
-        const silent = now - record.lastBeat;
-        if (silent >= deleteAfterMs) {
-          entry.instances.delete(id);
-          changed = true;
-        } else if (silent >= unhealthyAfterMs && record.healthy) {
-          entry.instances.set(id, { ...record, healthy: false });
-          changed = true;
-        }
+      for (const [owner, records] of entry.published) {
+        if (!owner.startsWith('http:')) continue;
+        const kept = records.filter((record) => !record.ephemeral || now - record.lastBeat < deleteAfterMs);
+        const marked = kept.map((record) => (record.ephemeral && record.healthy && now - record.lastBeat >= unhealthyAfterMs ? { ...record, healthy: false } : record));
+        if (kept.length === records.length && marked.every((record, index) => record === kept[index])) continue;
+        changed = true;
+        if (marked.length === 0) entry.published.delete(owner);
+        else entry.published.set(owner, marked);
       }
       if (changed) this.emit('changed', entry.key);
     }
   }
 
   get instanceCount(): number {
-    let count = 0;
-    for (const entry of this.#services.values()) count += entry.instances.size;
-    return count;
+    return this.services().reduce((count, key) => count + this.instances(key).length, 0);
   }
 }

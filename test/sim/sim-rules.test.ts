@@ -118,13 +118,14 @@ describe('naming store', () => {
     expect(serviceKey('ns', undefined, 'svc')).toEqual({ namespace: 'ns', groupName: 'DEFAULT_GROUP', serviceName: 'svc' });
   });
 
-  test('removing an owner removes only its ephemeral instances', () => {
+  test('a client publishes one set per service: registering again replaces, removing the owner withdraws it', () => {
     const store = new NamingStore();
     const key = serviceKey('', '', 'svc');
-    store.register(key, instanceRecord({ ip: '1.1.1.1', port: 1 }, 'a'));
-    store.register(key, instanceRecord({ ip: '1.1.1.2', port: 1 }, 'b'));
-    store.register(key, instanceRecord({ ip: '1.1.1.3', port: 1, ephemeral: false }, 'a'));
-    expect(store.removeOwner('a')).toBe(1);
-    expect(store.instances(key).map((record) => record.ip)).toEqual(['1.1.1.2', '1.1.1.3']);
+    store.publish(key, 'a', [instanceRecord({ ip: '1.1.1.1', port: 1 })]);
+    store.publish(key, 'a', [instanceRecord({ ip: '1.1.1.2', port: 1 })]);
+    store.publish(key, 'b', [instanceRecord({ ip: '1.1.1.3', port: 1 }), instanceRecord({ ip: '1.1.1.4', port: 1 })]);
+    expect(store.instances(key).map((record) => `${record.owner} ${record.ip}`)).toEqual(['a 1.1.1.2', 'b 1.1.1.3', 'b 1.1.1.4']);
+    expect(store.removeOwner('b')).toBe(2);
+    expect(store.instances(key).map((record) => record.ip)).toEqual(['1.1.1.2']);
   });
 });
