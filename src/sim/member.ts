@@ -233,7 +233,7 @@ export class SimMember {
    * Stops the member as a crash would: listeners closed, every TCP connection destroyed. Resolves
    * once the connections are gone (and their ephemeral instances with them).
    */
-  async kill(): Promise<void> {
+  async kill(what = 'member killed'): Promise<void> {
     const closing = this.#closeListeners();
     // A connection leaves the map on its session's 'close', so every one still here has that event ahead.
     const sessionsClosed = [...this.#connections.values()].map((connection) => once(connection.session, 'close').then(() => undefined));
@@ -241,7 +241,7 @@ export class SimMember {
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
     await Promise.all([closing, ...sessionsClosed]);
-    this.#log.info('member killed');
+    this.#log.info(what);
   }
 
   /** Kill, then start again on the same ports with the same data. */
@@ -252,7 +252,7 @@ export class SimMember {
 
   /** Kills the member and detaches it from the stores; it cannot be started again. */
   async close(): Promise<void> {
-    await this.kill();
+    await this.kill('member stopped');
     this.#unsubscribe();
   }
 }
