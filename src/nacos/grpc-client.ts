@@ -217,7 +217,6 @@ export class NacosGrpcClient {
       session.destroy();
       throw error;
     }
-    session.removeAllListeners('remoteSettings');
     return new NacosGrpcClient(session, authority, options);
   }
 

@@ -12,6 +12,7 @@ import { failedResponse, nacosResponse } from '../nacos/messages.js';
 import { configKey, type ConfigKey } from './config-store.js';
 import type { SimConnection } from './connection.js';
 import type { GrpcRequestHandler } from './grpc-dispatch.js';
+import { InvalidRequestError } from './invalid-request.js';
 import type { SimContext } from './sim-context.js';
 
 /** ConfigQueryResponse.CONFIG_NOT_FOUND. */
@@ -22,7 +23,7 @@ export function configKeyText(key: ConfigKey): string {
 }
 
 function requireDataId(dataId: string | undefined): string {
-  if (dataId === undefined || dataId === '') throw new Error('dataId is required');
+  if (dataId === undefined || dataId === '') throw new InvalidRequestError('dataId is required');
   return dataId;
 }
 

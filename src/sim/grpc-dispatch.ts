@@ -7,6 +7,7 @@
 import { NacosErrorCode, NacosErrorMessage, failedResponse, nacosResponse } from '../nacos/messages.js';
 import type { DecodedPayload, NacosPayload } from '../nacos/payload.js';
 import type { SimConnection } from './connection.js';
+import { INVALID_PARAM, InvalidRequestError } from './invalid-request.js';
 import { negotiatesAbilities } from './nacos-version.js';
 import type { SimContext } from './sim-context.js';
 
@@ -46,6 +47,7 @@ export function dispatchUnary(request: DecodedPayload, connection: SimConnection
   try {
     return handler.handle(request, connection, context);
   } catch (error) {
+    if (error instanceof InvalidRequestError) return failedResponse(INVALID_PARAM, error.message, handler.responseType);
     context.log.warn({ type: request.type, connectionId: connection.id, err: error }, 'request handler failed');
     return failedResponse(NacosErrorCode.SERVER_ERROR, (error as Error).message, handler.responseType);
   }

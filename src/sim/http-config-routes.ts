@@ -5,6 +5,7 @@
  */
 import { configKey, type ConfigKey } from './config-store.js';
 import { configKeyText } from './config-requests.js';
+import { InvalidRequestError } from './invalid-request.js';
 import { requiredParam, text, type HttpRoute, type SimHttpRequest, type SimHttpResponse } from './http-route.js';
 import type { SimContext } from './sim-context.js';
 
@@ -126,7 +127,7 @@ export function configRoutes(polls: LongPolls): HttpRoute[] {
       secured: true,
       handle: (request, context) => {
         const content = request.params.get('content');
-        if (content === null) throw new Error('content is required');
+        if (content === null) throw new InvalidRequestError("Required request parameter 'content' for method parameter type String is not present");
         context.stores.config.publish(keyFrom(request), content, request.params.get('type') ?? 'text');
         return text('true');
       },

@@ -6,6 +6,7 @@
 import { instanceRecord, serviceKey, type ServiceKey } from './naming-store.js';
 import { HEARTBEAT_INTERVAL_MS, serviceInfo } from './service-info.js';
 import { json, requiredParam, text, type HttpRoute, type SimHttpRequest } from './http-route.js';
+import { InvalidRequestError } from './invalid-request.js';
 
 /** Nacos' beat answer codes (NamingResponseCode). */
 const BEAT_OK = 10_200;
@@ -37,8 +38,27 @@ function keyFrom(request: SimHttpRequest): ServiceKey {
 
 function portParam(request: SimHttpRequest): number {
   const port = Number(requiredParam(request, 'port'));
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`port "${request.params.get('port')}" is not a port`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidRequestError(`port "${request.params.get('port')}" is not a port`);
   return port;
+}
+
+interface Beat {
+  readonly ip: string;
+  readonly port: number;
+  readonly cluster?: string;
+  readonly weight?: number;
+  readonly metadata?: Record<string, string>;
+}
+
+function parseBeat(text: string): Beat {
+  let beat: Partial<Beat>;
+  try {
+    beat = JSON.parse(text) as Partial<Beat>;
+  } catch {
+    throw new InvalidRequestError(`beat is not JSON: ${text.slice(0, 100)}`);
+  }
+  if (typeof beat.ip !== 'string' || typeof beat.port !== 'number') throw new InvalidRequestError('beat needs ip and port');
+  return beat as Beat;
 }
 
 export function httpOwner(ip: string, port: number): string {
@@ -84,8 +104,7 @@ export const namingRoutes: readonly HttpRoute[] = [
     api: 'open',
     secured: true,
     handle: (request, context) => {
-      const beat = JSON.parse(requiredParam(request, 'beat')) as { ip?: string; port?: number; cluster?: string; weight?: number; metadata?: Record<string, string> };
-      if (typeof beat.ip !== 'string' || typeof beat.port !== 'number') throw new Error('beat needs ip and port');
+      const beat = parseBeat(requiredParam(request, 'beat'));
       const key = keyFrom(request);
       const owner = httpOwner(beat.ip, beat.port);
       if (!context.stores.naming.beat(key, owner)) {

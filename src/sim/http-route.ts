@@ -5,6 +5,7 @@
  * and 3.2+ drops the v1/v2 APIs (404) unless the legacy adapter is installed.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { InvalidRequestError } from './invalid-request.js';
 import { isAtLeast } from './nacos-version.js';
 import type { SimContext } from './sim-context.js';
 
@@ -90,12 +91,6 @@ export function badRequest(message: string): SimHttpResponse {
 /** A required parameter, or a 400 naming it as Spring does. */
 export function requiredParam(request: SimHttpRequest, name: string): string {
   const value = request.params.get(name);
-  if (value === null || value === '') throw new MissingParameterError(name);
+  if (value === null || value === '') throw new InvalidRequestError(`Required request parameter '${name}' for method parameter type String is not present`);
   return value;
-}
-
-export class MissingParameterError extends Error {
-  constructor(readonly parameter: string) {
-    super(`Required request parameter '${parameter}' for method parameter type String is not present`);
-  }
 }

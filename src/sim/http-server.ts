@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { namingStatus } from './member-state.js';
 import { namingUnavailableText } from './nacos-version.js';
+import { InvalidRequestError } from './invalid-request.js';
 import {
-  MissingParameterError,
   availability,
   badRequest,
   json,
@@ -32,7 +32,7 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
+        reject(new InvalidRequestError(`request body larger than ${MAX_BODY_BYTES} bytes`));
         request.destroy();
         return;
       }
@@ -87,7 +87,7 @@ export class SimHttpServer {
       this.#context.log.debug({ method: simRequest.method, path: url.pathname, params: Object.fromEntries(params) }, 'http request');
       answer = await this.#route(simRequest);
     } catch (error) {
-      answer = error instanceof MissingParameterError ? badRequest(error.message) : text(`caused: ${(error as Error).message}`, 500);
+      answer = error instanceof InvalidRequestError ? badRequest(error.message) : text(`caused: ${(error as Error).message}`, 500);
     }
     if (answer === undefined || response.destroyed) return;
     const payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);

@@ -13,6 +13,7 @@ import type {
 import { nacosResponse } from '../nacos/messages.js';
 import type { SimConnection } from './connection.js';
 import type { GrpcRequestHandler } from './grpc-dispatch.js';
+import { InvalidRequestError } from './invalid-request.js';
 import { instanceRecord, serviceKey, serviceKeyText, type ServiceKey } from './naming-store.js';
 import { serviceInfo } from './service-info.js';
 import type { SimContext } from './sim-context.js';
@@ -23,7 +24,7 @@ export function connectionOwner(context: SimContext, connection: SimConnection):
 }
 
 function keyOf(body: { namespace?: string; groupName?: string; serviceName?: string }): ServiceKey {
-  if (body.serviceName === undefined || body.serviceName === '') throw new Error('serviceName is required');
+  if (body.serviceName === undefined || body.serviceName === '') throw new InvalidRequestError('serviceName is required');
   return serviceKey(body.namespace, body.groupName, body.serviceName);
 }
 
@@ -39,7 +40,7 @@ function instanceHandler(persistent: boolean): GrpcRequestHandler {
       const body = request.body as InstanceRequestBody;
       const key = keyOf(body);
       const instance = body.instance;
-      if (!instance || typeof instance.ip !== 'string' || typeof instance.port !== 'number') throw new Error('instance with ip and port is required');
+      if (!instance || typeof instance.ip !== 'string' || typeof instance.port !== 'number') throw new InvalidRequestError('instance with ip and port is required');
       const type = body.type ?? 'registerInstance';
       // Persistent instances belong to their address, not to the connection that sent them.
       const owner = persistent ? `persistent:${instance.ip}:${instance.port}` : connectionOwner(context, connection);

@@ -60,6 +60,13 @@ describe('connection identity and registration', () => {
     expect(response.body).toEqual({ resultCode: 500, errorCode: 302, message: 'RequestHandler Not Found', success: false });
   });
 
+  test('a request without its key field gets errorCode 400 in its own response class', async () => {
+    const harness = await sim();
+    const response = await (await connection(harness)).request('ConfigQueryRequest', { group: 'DEFAULT_GROUP' });
+    expect(response.type).toBe('ConfigQueryResponse');
+    expect(response.body).toEqual({ resultCode: 500, errorCode: 400, message: 'dataId is required', success: false });
+  });
+
   test('an unknown gRPC method is UNIMPLEMENTED, as grpc-java answers it', async () => {
     const harness = await sim();
     const client = await rawClient(harness);

@@ -192,8 +192,10 @@ describe('v1 naming API', () => {
     expect(health).toEqual([false]);
   });
 
-  test('missing parameters are a 400 naming the parameter', async () => {
-    const answer = await http(await member(), 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 's' } });
+  test('missing or malformed parameters are a 400 naming the parameter', async () => {
+    const m = await member();
+    const answer = await http(m, 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 's' } });
     expect(answer).toMatchObject({ status: 400, text: "Required request parameter 'ip' for method parameter type String is not present" });
+    expect(await http(m, 'PUT', '/nacos/v1/ns/instance/beat', { params: { serviceName: 's', beat: '{ip' } })).toMatchObject({ status: 400, text: 'beat is not JSON: {ip' });
   });
 });
