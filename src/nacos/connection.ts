@@ -6,7 +6,8 @@
  */
 import { VERSION } from '../version.js';
 import { NacosResponseError } from './errors.js';
-import { NacosGrpcClient, type BiStream, type CallOptions, type GrpcClientOptions } from './grpc-client.js';
+import type { BiStream } from './bi-stream.js';
+import { NacosGrpcClient, type CallOptions, type GrpcClientOptions } from './grpc-client.js';
 import type { ServerCheckResponseBody, SetupAckRequestBody } from './message-bodies.js';
 import { expectSuccess, nacosRequest, nacosResponse, responseFailure, type RequestOptions } from './messages.js';
 import type { DecodedPayload } from './payload.js';
