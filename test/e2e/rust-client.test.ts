@@ -4,6 +4,7 @@
  * and failover when the member holding the client's connection dies.
  */
 import { describe, expect, test } from 'vitest';
+import { RESPONSE_TYPES } from '../../src/nacos/messages.js';
 import type { ProxyOptions } from '../../src/proxy/options.js';
 import type { SimClusterOptions } from '../../src/sim/cluster.js';
 import { contentMd5 } from '../../src/sim/config-store.js';
@@ -47,6 +48,15 @@ function holder(harness: SimHarness, module: string): SimMember {
   return found[0]!;
 }
 
+/**
+ * Resolves once the sim has answered a `type` request sent after log index `since`. The SDK's
+ * addListener (and subscribe) return before their request reaches the server; a change made
+ * in between is missed until the SDK's 60 s re-listen, so tests wait for the server side.
+ */
+async function handled(harness: SimHarness, type: string, since: number): Promise<void> {
+  await harness.log.waitFor((line) => line.msg === 'grpc response' && line.type === RESPONSE_TYPES[type], since);
+}
+
 function hosts(instances: readonly RustInstance[]): string[] {
   return instances.map((instance) => `${instance.ip}:${instance.port}`).sort();
 }
@@ -61,7 +71,9 @@ describe.each([
     const config = await rust.config('config', { serverAddr });
     expect(await config.publish('app.properties', GROUP, 'level=info')).toBe(true);
     expect(await config.get('app.properties', GROUP)).toBe('level=info');
+    const listening = harness.log.lines.length;
     await config.listen('app.properties', GROUP);
+    await handled(harness, 'ConfigBatchListenRequest', listening);
     const since = rust.events.length;
     await config.publish('app.properties', GROUP, 'level=debug');
     const change = await rust.waitForEvent((event) => event.event === 'config' && (event.value as RustConfigResponse).content === 'level=debug', since);
@@ -77,7 +89,9 @@ describe.each([
     await naming.register('orders', GROUP, { ip: '10.0.0.1', port: 8080, metadata: { zone: 'a' } });
     const listed = await naming.getAll('orders', GROUP);
     expect(listed).toEqual([expect.objectContaining({ ip: '10.0.0.1', port: 8080, healthy: true, clusterName: 'DEFAULT', metadata: { zone: 'a' } })]);
+    const subscribing = harness.log.lines.length;
     await naming.subscribe('orders', GROUP);
+    await handled(harness, 'SubscribeServiceRequest', subscribing);
     const since = rust.events.length;
     await naming.batchRegister('orders', GROUP, [
       { ip: '10.0.0.1', port: 8080 },
@@ -113,12 +127,16 @@ describe('failover through nacos-proxy', () => {
     const config = await rust.config('config', { serverAddr });
     const naming = await rust.naming('naming', { serverAddr });
     await config.publish('failover.yaml', GROUP, 'v: 1');
+    const listening = harness.log.lines.length;
     await config.listen('failover.yaml', GROUP);
+    await handled(harness, 'ConfigBatchListenRequest', listening);
     await config.publish('failover.yaml', GROUP, 'v: 2');
     await rust.waitForEvent((event) => event.event === 'config' && (event.value as RustConfigResponse).content === 'v: 2');
     // Only single registrations here: the SDK's redo replays a single and a batch registration of
     // one service in no fixed order, and on Nacos 2 the last one replaces the other.
+    const subscribing = harness.log.lines.length;
     await naming.subscribe('payments', GROUP);
+    await handled(harness, 'SubscribeServiceRequest', subscribing);
     await naming.register('payments', GROUP, { ip: '10.0.0.9', port: 9090 });
     await rust.waitForEvent((event) => event.event === 'naming' && (event.value as RustInstance[]).length === 1);
 
