@@ -1,0 +1,147 @@
+/**
+ * A simulated Nacos cluster: N members in one process, member i on main port P + i*step (and
+ * its P+1000/P+1001), all sharing one config store, one registry and one token secret, so they
+ * behave as one cluster to clients. The entry point for tests, the demo and `nacos-sim`.
+ */
+import { UsageError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { findFreeBasePort } from '../net/free-port.js';
+import { ROLE_OFFSETS, rolePort } from '../ports.js';
+import { TokenIssuer } from './auth-tokens.js';
+import { ConfigStore } from './config-store.js';
+import { SIM_ROLES, SimMember, type MemberAddresses } from './member.js';
+import { DEFAULT_SETTINGS, applySettings, type MemberSettingsInput } from './member-state.js';
+import { NamingStore } from './naming-store.js';
+import { DEFAULT_TIMING, type ClusterMemberView, type SimStores, type SimTiming } from './sim-context.js';
+
+export const DEFAULT_STEP = 10;
+export const MAX_NODES = 50;
+
+export interface SimClusterOptions {
+  /** Number of members. Default 1. */
+  readonly nodes?: number;
+  /** Listen address of every member. Default 127.0.0.1. */
+  readonly host?: string;
+  /** Main port of member 0; without it a free one is found. */
+  readonly basePort?: number;
+  /** Distance between members' main ports. Default 10. */
+  readonly step?: number;
+  /** Initial settings of every member, or one entry per member. */
+  readonly members?: MemberSettingsInput | readonly MemberSettingsInput[];
+  readonly timing?: Partial<SimTiming>;
+  readonly logger?: Logger;
+}
+
+/**
+ * Refuses member layouts where one member's port would be another's: with k members apart,
+ * k*step must not be 1 (P+1000 vs P+1001), 1000 (P vs P+1000) or 1001 (P vs P+1001).
+ */
+export function checkLayout(nodes: number, step: number): void {
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) {
+    throw new UsageError(`--nodes ${nodes} is not a member count: use 1 to ${MAX_NODES}`, { code: 'ERR_SIM_NODES' });
+  }
+  if (!Number.isInteger(step) || step < 2) throw new UsageError(`--step ${step} is too small: use 2 or more (10 is the default)`, { code: 'ERR_SIM_STEP' });
+  for (let k = 1; k < nodes; k += 1) {
+    if ([ROLE_OFFSETS['client-grpc'], ROLE_OFFSETS['cluster-grpc']].includes(k * step)) {
+      throw new UsageError(`--step ${step} makes member ${k}'s main port equal another member's gRPC port: choose a step that no multiple up to ${(nodes - 1) * step} hits 1000 or 1001`, {
+        code: 'ERR_SIM_STEP',
+      });
+    }
+  }
+}
+
+/** The extra offsets (from P) the other members need free, for findFreeBasePort. */
+function memberOffsets(nodes: number, step: number): number[] {
+  const offsets: number[] = [];
+  for (let i = 1; i < nodes; i += 1) for (const role of SIM_ROLES) offsets.push(i * step + ROLE_OFFSETS[role]);
+  return offsets;
+}
+
+export class SimCluster {
+  readonly members: readonly SimMember[];
+  readonly stores: SimStores;
+  readonly timing: SimTiming;
+  readonly #sweeper: NodeJS.Timeout;
+
+  private constructor(members: SimMember[], stores: SimStores, timing: SimTiming) {
+    this.members = members;
+    this.stores = stores;
+    this.timing = timing;
+    const interval = Math.max(50, Math.min(1000, Math.floor(timing.beatUnhealthyAfterMs / 3)));
+    this.#sweeper = setInterval(() => stores.naming.expireBeats(Date.now(), timing.beatUnhealthyAfterMs, timing.beatDeleteAfterMs), interval);
+    this.#sweeper.unref();
+  }
+
+  /** Starts every member; on failure nothing stays open. */
+  static async start(options: SimClusterOptions = {}): Promise<SimCluster> {
+    const nodes = options.nodes ?? 1;
+    const step = options.step ?? DEFAULT_STEP;
+    const host = options.host ?? '127.0.0.1';
+    checkLayout(nodes, step);
+    const basePort =
+      options.basePort ?? (await findFreeBasePort({ host, roles: SIM_ROLES, extraOffsets: memberOffsets(nodes, step), range: [11_000, 30_000 - nodes * step] }));
+    for (let i = 0; i < nodes; i += 1) for (const role of SIM_ROLES) rolePort(basePort + i * step, role, SIM_ROLES);
+    const stores: SimStores = { config: new ConfigStore(), naming: new NamingStore() };
+    const timing: SimTiming = { ...DEFAULT_TIMING, ...options.timing };
+    const tokens = new TokenIssuer();
+    const log = options.logger ?? silentLogger();
+    const perMember = Array.isArray(options.members) ? (options.members as readonly MemberSettingsInput[]) : undefined;
+    const members: SimMember[] = [];
+    const views = (): readonly ClusterMemberView[] => cluster.views();
+    for (let index = 0; index < nodes; index += 1) {
+      const input = perMember ? perMember[index] ?? {} : ((options.members as MemberSettingsInput | undefined) ?? {});
+      members.push(
+        new SimMember({
+          index,
+          host,
+          mainPort: basePort + index * step,
+          stores,
+          tokens,
+          timing,
+          log,
+          settings: applySettings(DEFAULT_SETTINGS, input),
+          members: views,
+        }),
+      );
+    }
+    const cluster = new SimCluster(members, stores, timing);
+    try {
+      for (const member of members) await member.start();
+    } catch (error) {
+      await cluster.close();
+      throw error;
+    }
+    return cluster;
+  }
+
+  /** The members as the cluster reports them. */
+  views(): ClusterMemberView[] {
+    return this.members.map((member) => ({ index: member.index, host: member.host, mainPort: member.mainPort, settings: member.settings, state: member.nodeState }));
+  }
+
+  member(index: number): SimMember {
+    const member = this.members[index];
+    if (!member) throw new RangeError(`no member ${index}: the cluster has ${this.members.length}`);
+    return member;
+  }
+
+  addresses(): MemberAddresses[] {
+    return this.members.map((member) => member.addresses);
+  }
+
+  /** `host:P0,host:P1,...`: a client's serverAddr for the whole cluster. */
+  get serverAddr(): string {
+    return this.members.map((member) => member.addresses.serverAddr).join(',');
+  }
+
+  /** The member holding a gRPC connection with this id (the connectionId a client was given). */
+  memberOfConnection(connectionId: string): SimMember | undefined {
+    return this.members.find((member) => member.connections().some((connection) => connection.id === connectionId));
+  }
+
+  /** Stops every member; idempotent. */
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    await Promise.all(this.members.map((member) => member.close()));
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * One simulated Nacos member: HTTP on its main port P, SDK gRPC on P+1000 and cluster gRPC on
+ * P+1001, all backed by the cluster's shared stores. A test can switch its faults, version and
+ * upgrade state at any time, kill it (every connection dropped, as a crashed JVM) and start it
+ * again on the same ports.
+ *
+ * Each port has its own net.Server that hands accepted sockets to the protocol server; that is
+ * where the black hole lives (accepted, never answered) and how kill() finds every socket.
+ */
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { formatHostPort } from '../address.js';
+import { ListenError, errnoCode } from '../errors.js';
+import type { Logger } from '../log.js';
+import { rolePort, type Role } from '../ports.js';
+import type { TokenIssuer } from './auth-tokens.js';
+import { watchClientActivity } from './client-detection.js';
+import { configHandlers, notifyConfigChange } from './config-requests.js';
+import type { ConfigKey } from './config-store.js';
+import type { SimConnection } from './connection.js';
+import { internalHandlers, type GrpcRequestHandler } from './grpc-dispatch.js';
+import { SimGrpcServer } from './grpc-server.js';
+import { LongPolls, configRoutes } from './http-config-routes.js';
+import { namingRoutes } from './http-naming-routes.js';
+import { opsRoutes } from './http-ops-routes.js';
+import { SimHttpServer } from './http-server.js';
+import { applySettings, type MemberSettings, type MemberSettingsInput } from './member-state.js';
+import { connectionOwner, namingHandlers, notifySubscribers } from './naming-requests.js';
+import type { ServiceKey } from './naming-store.js';
+import type { ClusterMemberView, MemberNodeState, SimContext, SimStores, SimTiming } from './sim-context.js';
+
+export const SIM_ROLES = ['main', 'client-grpc', 'cluster-grpc'] as const satisfies readonly Role[];
+export type SimRole = (typeof SIM_ROLES)[number];
+
+const GRPC_HANDLERS: ReadonlyMap<string, GrpcRequestHandler> = new Map([...internalHandlers, ...configHandlers, ...namingHandlers]);
+
+export interface MemberAddresses {
+  readonly index: number;
+  readonly host: string;
+  /** HTTP API (P). */
+  readonly main: number;
+  /** SDK gRPC (P+1000). */
+  readonly clientGrpc: number;
+  /** Cluster gRPC (P+1001). */
+  readonly clusterGrpc: number;
+  /** `host:P`, what a client's serverAddr names. */
+  readonly serverAddr: string;
+}
+
+export interface SimMemberOptions {
+  readonly index: number;
+  readonly host: string;
+  readonly mainPort: number;
+  readonly stores: SimStores;
+  readonly tokens: TokenIssuer;
+  readonly timing: SimTiming;
+  readonly log: Logger;
+  readonly settings: MemberSettings;
+  /** The cluster's view of all members. */
+  readonly members: () => readonly ClusterMemberView[];
+}
+
+export class SimMember {
+  readonly index: number;
+  readonly host: string;
+  readonly mainPort: number;
+  readonly #context: SimContext;
+  readonly #log: Logger;
+  #settings: MemberSettings;
+  readonly #connections = new Map<string, SimConnection>();
+  readonly #watchers = new Map<SimConnection, () => void>();
+  readonly #sockets = new Set<Socket>();
+  readonly #listeners = new Map<SimRole, Server>();
+  readonly #longPolls = new LongPolls();
+  readonly #http: SimHttpServer;
+  readonly #grpc: Readonly<Record<'client-grpc' | 'cluster-grpc', SimGrpcServer>>;
+  readonly #unsubscribe: () => void;
+
+  constructor(options: SimMemberOptions) {
+    this.index = options.index;
+    this.host = options.host;
+    this.mainPort = options.mainPort;
+    this.#settings = options.settings;
+    this.#log = options.log.child({ member: formatHostPort(options.host, options.mainPort) });
+    const member = this;
+    this.#context = {
+      id: formatHostPort(options.host, options.mainPort),
+      index: options.index,
+      host: options.host,
+      mainPort: options.mainPort,
+      get settings() {
+        return member.#settings;
+      },
+      stores: options.stores,
+      tokens: options.tokens,
+      timing: options.timing,
+      log: this.#log,
+      members: options.members,
+      connections: () => this.#connections.values(),
+    };
+    this.#http = new SimHttpServer(this.#context, [...opsRoutes, ...configRoutes(this.#longPolls), ...namingRoutes]);
+    const hooks = {
+      connections: this.#connections,
+      onRegistered: (connection: SimConnection) => this.#onRegistered(connection),
+      onClosed: (connection: SimConnection) => this.#onClosed(connection),
+    };
+    this.#grpc = {
+      'client-grpc': new SimGrpcServer(this.#context, 'sdk', GRPC_HANDLERS, hooks),
+      'cluster-grpc': new SimGrpcServer(this.#context, 'cluster', GRPC_HANDLERS, hooks),
+    };
+    const onConfig = (key: ConfigKey): void => {
+      this.#longPolls.notify(key);
+      if (!this.#settings.faults.blackHole) notifyConfigChange(key, this.#connections.values(), this.#context);
+    };
+    const onService = (key: ServiceKey): void => {
+      if (!this.#settings.faults.blackHole) notifySubscribers(key, this.#connections.values(), this.#context);
+    };
+    options.stores.config.on('changed', onConfig);
+    options.stores.naming.on('changed', onService);
+    this.#unsubscribe = () => {
+      options.stores.config.off('changed', onConfig);
+      options.stores.naming.off('changed', onService);
+    };
+  }
+
+  get id(): string {
+    return this.#context.id;
+  }
+
+  get settings(): MemberSettings {
+    return this.#settings;
+  }
+
+  /** Changes faults, version, upgrade state or auth; takes effect for the next request. */
+  configure(change: MemberSettingsInput): void {
+    this.#settings = applySettings(this.#settings, change);
+    this.#log.info({ settings: change }, 'member settings changed');
+  }
+
+  get running(): boolean {
+    return this.#listeners.size > 0;
+  }
+
+  get addresses(): MemberAddresses {
+    return {
+      index: this.index,
+      host: this.host,
+      main: this.mainPort,
+      clientGrpc: rolePort(this.mainPort, 'client-grpc'),
+      clusterGrpc: rolePort(this.mainPort, 'cluster-grpc'),
+      serverAddr: formatHostPort(this.host, this.mainPort),
+    };
+  }
+
+  /** How the cluster sees this member in `/v1/core/cluster/nodes`. */
+  get nodeState(): MemberNodeState {
+    if (!this.running) return 'DOWN';
+    if (this.#settings.faults.blackHole) return 'SUSPICIOUS';
+    if (this.#settings.faults.starting) return 'STARTING';
+    return 'UP';
+  }
+
+  /** Live gRPC connections (both ports), registered or not. */
+  connections(): SimConnection[] {
+    return [...this.#connections.values()];
+  }
+
+  /** Long polls currently held on the HTTP port. */
+  get heldLongPolls(): number {
+    return this.#longPolls.size;
+  }
+
+  /** Listens on P, P+1000 and P+1001; fails with ListenError (and nothing left open) if one is taken. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    try {
+      for (const role of SIM_ROLES) this.#listeners.set(role, await this.#listen(role));
+    } catch (error) {
+      await this.#closeListeners();
+      throw error;
+    }
+    this.#log.info({ ports: this.addresses }, 'member started');
+  }
+
+  async #listen(role: SimRole): Promise<Server> {
+    const port = rolePort(this.mainPort, role);
+    const server = createServer({ noDelay: true }, (socket) => this.#onSocket(role, socket));
+    server.listen({ host: this.host, port, exclusive: true });
+    try {
+      await once(server, 'listening');
+    } catch (error) {
+      throw new ListenError(`cannot listen on ${formatHostPort(this.host, port)} (${role} of member ${this.index}): ${errnoCode(error) ?? (error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return server;
+  }
+
+  #onSocket(role: SimRole, socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => {});
+    if (this.#settings.faults.blackHole) {
+      this.#log.debug({ role, remotePort: socket.remotePort }, 'black hole: connection accepted and left unanswered');
+      return;
+    }
+    if (role === 'main') this.#http.accept(socket);
+    else this.#grpc[role].accept(socket);
+  }
+
+  #onRegistered(connection: SimConnection): void {
+    this.#watchers.get(connection)?.();
+    this.#watchers.set(
+      connection,
+      watchClientActivity(connection, this.#context, (dead) => dead.close()),
+    );
+  }
+
+  #onClosed(connection: SimConnection): void {
+    this.#watchers.get(connection)?.();
+    this.#watchers.delete(connection);
+    const removed = this.#context.stores.naming.removeOwner(connectionOwner(this.#context, connection));
+    if (removed > 0) this.#log.info({ connectionId: connection.id, instances: removed }, 'connection closed: its ephemeral instances were removed');
+  }
+
+  async #closeListeners(): Promise<void> {
+    const servers = [...this.#listeners.values()];
+    this.#listeners.clear();
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+
+  /**
+   * Stops the member as a crash would: listeners closed, every TCP connection destroyed. Resolves
+   * once the connections are gone (and their ephemeral instances with them).
+   */
+  async kill(what = 'member killed'): Promise<void> {
+    const closing = this.#closeListeners();
+    // A connection leaves the map on its session's 'close', so every one still here has that event ahead.
+    const sessionsClosed = [...this.#connections.values()].map((connection) => once(connection.session, 'close').then(() => undefined));
+    this.#longPolls.releaseAll();
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+    await Promise.all([closing, ...sessionsClosed]);
+    this.#log.info(what);
+  }
+
+  /** Kill, then start again on the same ports with the same data. */
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.start();
+  }
+
+  /** Kills the member and detaches it from the stores; it cannot be started again. */
+  async close(): Promise<void> {
+    await this.kill('member stopped');
+    this.#unsubscribe();
+  }
+}
