@@ -1,26 +1,31 @@
 /*
  * splice engine: the optional native data path of nacos-proxy.
  *
- * Why native: moving bytes through JavaScript costs a copy into a fresh Buffer per read, a
- * copy back into the kernel per write, and stream bookkeeping per chunk; a JavaScript socket
- * per upstream connection costs tens of microseconds to build and tear down. This engine
- * connects to the upstream itself and then moves the bytes between the client and upstream
- * sockets with splice(2) inside the kernel (socket -> pipe -> socket), which is what HAProxy's
- * splice mode does; no npm library offers either. JavaScript keeps everything that decides
- * (accept, admission, balancing, retries over members, health, logging).
+ * Why native: through JavaScript, every connection costs two net.Socket objects (built,
+ * wired to streams, destroyed) and every chunk a fresh Buffer and two copies. This engine does
+ * the per-connection and per-byte I/O itself: it accepts on the listening sockets, connects to
+ * the member JavaScript picked, and moves the bytes between the two sockets with splice(2)
+ * inside the kernel (socket -> pipe -> socket), which is what HAProxy's splice mode does; no
+ * npm library offers this. JavaScript keeps every decision: admission (ACL, limits), balancing,
+ * retries over members, health, drain, logging and metrics.
  *
  * Threading: none of its own. The engine's epoll set is watched by one uv_poll handle on
- * Node's event loop, and a uv timer enforces connect and idle deadlines, so every callback
- * runs on the JavaScript thread: no locks, no thread hand-offs per connection. Results reach
- * JavaScript through two callbacks, called after each batch of events inside one callback
- * scope. Only N-API and libuv's stable 1.x API are used.
+ * Node's event loop and a uv timer enforces deadlines, so every callback runs on the
+ * JavaScript thread: no locks, no hand-offs between threads. Results reach JavaScript through
+ * three callbacks, delivered after each batch of events inside one callback scope. Only N-API
+ * and libuv's stable 1.x API are used.
  *
- * Life of a connection, in the slot JavaScript chose (reused only after the slot's final
- * report: a connect failure, a close, or JavaScript's own abandon()):
- *   connect(slot, ip, port, timeout) -> onConnect(slot, null | "ECONNREFUSED" | "ETIMEDOUT" ...)
- *   adopt(slot, id, clientFd, idleMs) -> bytes flow -> onClose(slot, id, reason, fromClient, fromUpstream)
+ * Life of a connection, in a slot chosen by the engine at accept time:
+ *   onAccept(listener, slot, ip, port)        a client was accepted; nothing is read from it yet
+ *   connect(slot, ip, port, timeoutMs)        -> onConnect(slot, null | "ECONNREFUSED" | "ETIMEDOUT" ...)
+ *                                             (after a failure JavaScript may connect again)
+ *   start(slot, idleMs)                       bytes flow both ways
+ *   onClose(slot, reason, fromClient, fromUpstream)   exactly once per slot, unless drop()ped
+ *   reset(slot)                               RST both sides in any state; onClose("requested")
+ *   drop(slot)                                RST the client of a refused connection, silently
+ * A slot is reused only after its onClose (or drop), so JavaScript can key sessions by slot.
  *
- * Contract (the same as the JavaScript Forwarder, tested by the same suite):
+ * Contract of the data path (the same as the JavaScript Forwarder, tested by the same suite):
  * - bytes pass unchanged; backpressure: a direction reads only while its pipe is empty, so at
  *   most one pipe's worth is buffered per direction;
  * - half-close: EOF from one side becomes shutdown(SHUT_WR) on the other once its pipe is
@@ -46,7 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Close reasons; the order matches the names in REASON_NAMES and src/proxy/splice-path.ts. */
+/* Close reasons; the names are the proxy's CloseReason values (src/proxy/close-reasons.ts). */
 enum {
   R_CLIENT_END = 0,
   R_UPSTREAM_END,
@@ -55,20 +60,24 @@ enum {
   R_CLIENT_ERROR,
   R_UPSTREAM_ERROR,
   R_IDLE_TIMEOUT,
-  R_REQUESTED, /* reset() or close() from JavaScript; JavaScript knows why */
+  R_REQUESTED, /* reset() from JavaScript; JavaScript knows why */
 };
 static const char *const REASON_NAMES[] = {"client-end",   "upstream-end",   "client-reset", "upstream-reset",
                                            "client-error", "upstream-error", "idle-timeout", "requested"};
 
-enum { S_CONNECTING = 1, S_CONNECTED, S_ACTIVE };
+enum { S_ACCEPTED = 1, S_CONNECTING, S_CONNECTED, S_ACTIVE };
+enum { OUT_ACCEPT, OUT_CONNECT, OUT_CLOSE };
 
 #define PIPE_BYTES (1 << 20)   /* asked with F_SETPIPE_SZ; the kernel may grant less */
 #define PIPE_POOL_MAX 256      /* empty pipes kept for reuse; idle connections hold none */
 #define EVENTS_PER_WAIT 256
 #define ROUNDS_PER_EVENT 8     /* splice rounds per wake-up, so one busy connection cannot starve others */
-#define MAX_SLOTS (1 << 24)
-#define TICK_MS 20             /* deadline check period while connects or idle timeouts are pending */
+#define ACCEPTS_PER_EVENT 64
+#define TICK_MS 20             /* deadline check period while connects, idle timeouts or paused listeners wait */
 #define KEEPALIVE_IDLE_S 30    /* as the JavaScript path (TCP_KEEPALIVE_MS) */
+#define MAX_LISTENERS 64
+#define LISTENER_TAG (1ULL << 62)
+#define EMFILE_PAUSE_MS 100    /* out of descriptors: stop accepting for this long instead of spinning */
 
 typedef struct {
   int r, w;
@@ -76,10 +85,9 @@ typedef struct {
 } pipe_pair;
 
 typedef struct conn {
-  double id;            /* the JavaScript session id, echoed in the close report */
   uint32_t slot;
   int state;
-  int fd[2];            /* 0 = client (after adopt), 1 = upstream */
+  int fd[2];            /* 0 = client, 1 = upstream (-1 until connecting) */
   pipe_pair pipe[2];    /* direction d carries bytes read from fd[d] to fd[1-d]; r = -1 when none */
   size_t pending[2];    /* bytes of direction d held in its pipe */
   uint64_t bytes[2];    /* bytes read from fd[d] */
@@ -92,12 +100,19 @@ typedef struct conn {
   int64_t last_active_ms;
 } conn;
 
+typedef struct {
+  int fd;               /* -1 when the slot is free */
+  int paused;           /* out of descriptors: not in epoll until resume_at */
+  int64_t resume_at;
+} listener;
+
 /* What JavaScript is told after a batch of events. */
 typedef struct {
-  int kind; /* 0 = connect result, 1 = close */
+  int kind;
   uint32_t slot;
-  double id;
-  int code; /* connect: errno (0 = connected); close: reason */
+  int code;             /* accept: listener; connect: errno (0 = connected); close: reason */
+  uint16_t port;        /* accept: the client's port */
+  char ip[INET6_ADDRSTRLEN];
   double bytes[2];
 } event_out;
 
@@ -111,14 +126,16 @@ typedef struct engine {
   int handles_open;
   int stopped;
   int finalized;
-  napi_ref on_connect;
-  napi_ref on_close;
-  napi_ref resource;
+  napi_ref on_accept, on_connect, on_close, resource;
   napi_async_context async;
   conn **slots;
   uint32_t nslots;
-  uint32_t live;        /* slots with a connection in any state */
+  uint32_t *free_slots;
+  uint32_t nfree;
+  uint32_t live;        /* slots in use */
   uint32_t waiting;     /* connecting, or active with an idle timeout: needs the timer */
+  listener listeners[MAX_LISTENERS];
+  int paused_listeners;
   pipe_pair pool[PIPE_POOL_MAX];
   int npool;
   event_out *out;
@@ -138,23 +155,46 @@ static void set_linger0(int fd) {
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
 }
 
+static void tune_socket(int fd) {
+  int one = 1, idle = KEEPALIVE_IDLE_S;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+}
+
+static const char *errno_name(int err) {
+  switch (err) {
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case ECONNRESET: return "ECONNRESET";
+    case EHOSTUNREACH: return "EHOSTUNREACH";
+    case ENETUNREACH: return "ENETUNREACH";
+    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case EADDRINUSE: return "EADDRINUSE";
+    case EACCES: return "EACCES";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case ENOMEM: return "ENOMEM";
+    default: return "ECONNABORTED";
+  }
+}
+
 /* ---- reports to JavaScript ------------------------------------------------------------- */
 
-static void emit_out(engine *e, int kind, conn *c, int code) {
+static event_out *emit_out(engine *e, int kind, uint32_t slot, int code) {
   if (e->nout == e->out_cap) {
     size_t cap = e->out_cap ? e->out_cap * 2 : 64;
     event_out *grown = realloc(e->out, cap * sizeof *grown);
-    if (grown == NULL) return; /* out of memory: the report is lost, the connection is still closed */
+    if (grown == NULL) return NULL; /* out of memory: the report is lost */
     e->out = grown;
     e->out_cap = cap;
   }
   event_out *o = &e->out[e->nout++];
   o->kind = kind;
-  o->slot = c->slot;
-  o->id = c->id;
+  o->slot = slot;
   o->code = code;
-  o->bytes[0] = (double)c->bytes[0];
-  o->bytes[1] = (double)c->bytes[1];
+  return o;
 }
 
 static void call_js(engine *e, napi_ref ref, size_t argc, napi_value *argv) {
@@ -170,7 +210,8 @@ static void call_js(engine *e, napi_ref ref, size_t argc, napi_value *argv) {
 }
 
 /* Delivers queued reports. `scoped` when called from a libuv callback (outside any JavaScript
- * frame): the calls then run in one callback scope, which also runs queued microtasks. */
+ * frame): the calls then run in one callback scope, which also runs queued microtasks.
+ * Reports queued by JavaScript calls made from these callbacks are delivered in the same pass. */
 static void flush_out(engine *e, int scoped) {
   if (e->nout == 0 || e->finalized || e->flushing) return;
   e->flushing = 1;
@@ -183,26 +224,26 @@ static void flush_out(engine *e, int scoped) {
     napi_get_reference_value(env, e->resource, &resource);
     napi_open_callback_scope(env, resource, e->async, &callbacks);
   }
-  /* Reports queued by JavaScript calls made from these callbacks are delivered too. */
   for (size_t i = 0; i < e->nout; i++) {
     event_out o = e->out[i];
-    napi_value argv[5];
-    napi_create_uint32(env, o.slot, &argv[0]);
-    if (o.kind == 0) {
+    napi_value argv[4];
+    if (o.kind == OUT_ACCEPT) {
+      napi_create_uint32(env, (uint32_t)o.code, &argv[0]);
+      napi_create_uint32(env, o.slot, &argv[1]);
+      napi_create_string_utf8(env, o.ip, NAPI_AUTO_LENGTH, &argv[2]);
+      napi_create_uint32(env, o.port, &argv[3]);
+      call_js(e, e->on_accept, 4, argv);
+    } else if (o.kind == OUT_CONNECT) {
+      napi_create_uint32(env, o.slot, &argv[0]);
       if (o.code == 0) napi_get_null(env, &argv[1]);
-      else {
-        const char *name = o.code == ETIMEDOUT ? "ETIMEDOUT" : o.code == ECONNREFUSED ? "ECONNREFUSED" : o.code == ECONNRESET ? "ECONNRESET"
-                           : o.code == EHOSTUNREACH ? "EHOSTUNREACH" : o.code == ENETUNREACH ? "ENETUNREACH" : o.code == EADDRNOTAVAIL ? "EADDRNOTAVAIL"
-                           : o.code == EMFILE ? "EMFILE" : o.code == ENFILE ? "ENFILE" : "ECONNABORTED";
-        napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &argv[1]);
-      }
+      else napi_create_string_utf8(env, errno_name(o.code), NAPI_AUTO_LENGTH, &argv[1]);
       call_js(e, e->on_connect, 2, argv);
     } else {
-      napi_create_double(env, o.id, &argv[1]);
-      napi_create_string_utf8(env, REASON_NAMES[o.code], NAPI_AUTO_LENGTH, &argv[2]);
-      napi_create_double(env, o.bytes[0], &argv[3]);
-      napi_create_double(env, o.bytes[1], &argv[4]);
-      call_js(e, e->on_close, 5, argv);
+      napi_create_uint32(env, o.slot, &argv[0]);
+      napi_create_string_utf8(env, REASON_NAMES[o.code], NAPI_AUTO_LENGTH, &argv[1]);
+      napi_create_double(env, o.bytes[0], &argv[2]);
+      napi_create_double(env, o.bytes[1], &argv[3]);
+      call_js(e, e->on_close, 4, argv);
     }
   }
   e->nout = 0;
@@ -245,7 +286,7 @@ static void pipe_release(engine *e, pipe_pair *p, int empty) {
 static void timer_cb(uv_timer_t *timer);
 
 static void need_timer(engine *e) {
-  if (!e->timer_running && e->waiting > 0 && !e->stopped) {
+  if (!e->timer_running && (e->waiting > 0 || e->paused_listeners > 0) && !e->stopped) {
     uv_timer_start(&e->timer, timer_cb, TICK_MS, TICK_MS);
     e->timer_running = 1;
   }
@@ -253,19 +294,43 @@ static void need_timer(engine *e) {
 
 static conn *slot_conn(engine *e, uint32_t slot) { return slot < e->nslots ? e->slots[slot] : NULL; }
 
-static int slot_put(engine *e, uint32_t slot, conn *c) {
-  if (slot >= e->nslots) {
-    uint32_t grown = e->nslots == 0 ? 1024 : e->nslots;
-    while (grown <= slot) grown *= 2;
+/* Like a listening or connected socket in Node, the engine keeps the process alive while it
+ * listens or carries a connection, and only then. */
+static void update_ref(engine *e) {
+  int listening = 0;
+  for (int id = 0; id < MAX_LISTENERS && !listening; id++) listening = e->listeners[id].fd >= 0;
+  int want = !e->stopped && (listening || e->live > 0);
+  if (want && !uv_has_ref((uv_handle_t *)&e->poll)) uv_ref((uv_handle_t *)&e->poll);
+  else if (!want && uv_has_ref((uv_handle_t *)&e->poll)) uv_unref((uv_handle_t *)&e->poll);
+}
+
+/* A new connection for an accepted client, in a free slot; NULL when out of memory. */
+static conn *slot_new(engine *e, int client_fd) {
+  if (e->nfree == 0) {
+    uint32_t grown = e->nslots == 0 ? 1024 : e->nslots * 2;
     conn **slots = realloc(e->slots, grown * sizeof *slots);
-    if (slots == NULL) return -1;
-    memset(slots + e->nslots, 0, (grown - e->nslots) * sizeof *slots);
+    if (slots == NULL) return NULL;
     e->slots = slots;
+    uint32_t *free_slots = realloc(e->free_slots, grown * sizeof *free_slots);
+    if (free_slots == NULL) return NULL;
+    e->free_slots = free_slots;
+    /* Lowest slots on top of the stack: slots stay dense. */
+    for (uint32_t s = grown; s > e->nslots; s--) e->free_slots[e->nfree++] = s - 1;
+    memset(e->slots + e->nslots, 0, (grown - e->nslots) * sizeof *slots);
     e->nslots = grown;
   }
-  e->slots[slot] = c;
-  e->live++;
-  return 0;
+  conn *c = calloc(1, sizeof *c);
+  if (c == NULL) return NULL;
+  c->slot = e->free_slots[--e->nfree];
+  c->state = S_ACCEPTED;
+  c->fd[0] = client_fd;
+  c->fd[1] = -1;
+  c->pipe[0].r = c->pipe[0].w = c->pipe[1].r = c->pipe[1].w = -1;
+  c->interest[0] = c->interest[1] = UINT32_MAX;
+  c->first_eof = -1;
+  e->slots[c->slot] = c;
+  if (e->live++ == 0) update_ref(e);
+  return c;
 }
 
 static int waits(conn *c) { return c->state == S_CONNECTING || (c->state == S_ACTIVE && c->idle_ms > 0); }
@@ -273,7 +338,8 @@ static int waits(conn *c) { return c->state == S_CONNECTING || (c->state == S_AC
 static void slot_free(engine *e, conn *c) {
   if (waits(c)) e->waiting--;
   e->slots[c->slot] = NULL;
-  e->live--;
+  e->free_slots[e->nfree++] = c->slot;
+  if (--e->live == 0) update_ref(e);
   free(c);
 }
 
@@ -282,7 +348,7 @@ static void slot_free(engine *e, conn *c) {
 static uint64_t tag(uint32_t slot, int side) { return ((uint64_t)slot << 1) | (uint64_t)side; }
 
 static void set_interest(engine *e, conn *c, int s, uint32_t want) {
-  if (want == c->interest[s]) return;
+  if (want == c->interest[s] || c->fd[s] < 0) return;
   if (want == UINT32_MAX) {
     epoll_ctl(e->ep, EPOLL_CTL_DEL, c->fd[s], NULL);
   } else {
@@ -309,15 +375,22 @@ static void update_interest(engine *e, conn *c, int s) {
 
 /* ---- ending a connection -------------------------------------------------------------- */
 
-/* Closes both sockets (with RST on the sides in rst_mask), reports and frees the slot. */
-static void finish(engine *e, conn *c, int reason, int rst_mask) {
+/* Closes both sockets (with RST on the sides in rst_mask), reports (unless silent) and frees the slot. */
+static void finish(engine *e, conn *c, int reason, int rst_mask, int silent) {
   for (int s = 0; s < 2; s++) {
+    if (c->fd[s] < 0) continue;
     set_interest(e, c, s, UINT32_MAX);
     if (rst_mask & (1 << s)) set_linger0(c->fd[s]);
     close(c->fd[s]);
     pipe_release(e, &c->pipe[s], c->pending[s] == 0);
   }
-  emit_out(e, 1, c, reason);
+  if (!silent) {
+    event_out *o = emit_out(e, OUT_CLOSE, c->slot, reason);
+    if (o != NULL) {
+      o->bytes[0] = (double)c->bytes[0];
+      o->bytes[1] = (double)c->bytes[1];
+    }
+  }
   slot_free(e, c);
 }
 
@@ -325,15 +398,17 @@ static void finish(engine *e, conn *c, int reason, int rst_mask) {
 static void fail_side(engine *e, conn *c, int s, int err) {
   int reset = err == ECONNRESET || err == EPIPE;
   int reason = s == 0 ? (reset ? R_CLIENT_RESET : R_CLIENT_ERROR) : (reset ? R_UPSTREAM_RESET : R_UPSTREAM_ERROR);
-  finish(e, c, reason, 1 << (1 - s));
+  finish(e, c, reason, 1 << (1 - s), 0);
 }
 
-/* A connect that failed or timed out: close the socket, report, free the slot. */
+/* A connect that failed or timed out: back to accepted, so JavaScript can try another member. */
 static void connect_failed(engine *e, conn *c, int err) {
   set_interest(e, c, 1, UINT32_MAX);
   close(c->fd[1]);
-  emit_out(e, 0, c, err);
-  slot_free(e, c);
+  c->fd[1] = -1;
+  e->waiting--;
+  c->state = S_ACCEPTED;
+  emit_out(e, OUT_CONNECT, c->slot, err);
 }
 
 /* ---- moving bytes --------------------------------------------------------------------- */
@@ -404,11 +479,11 @@ static void on_connected(engine *e, conn *c, uint32_t events) {
     connect_failed(e, c, err);
     return;
   }
-  /* Connected: nothing is read until JavaScript pairs it with its client in adopt(). */
+  /* Connected: nothing is read until JavaScript calls start(). */
   e->waiting--;
   c->state = S_CONNECTED;
   set_interest(e, c, 1, 0);
-  emit_out(e, 0, c, 0);
+  emit_out(e, OUT_CONNECT, c->slot, 0);
 }
 
 static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64_t now) {
@@ -419,7 +494,7 @@ static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64
     if (s == 1) on_connected(e, c, events);
     return;
   }
-  if (c->state != S_ACTIVE) return; /* connected, waiting for adopt(); errors surface after it */
+  if (c->state != S_ACTIVE) return; /* waiting for JavaScript; errors surface once started */
   if (events & (EPOLLERR | EPOLLHUP)) {
     int err = 0;
     socklen_t len = sizeof err;
@@ -438,12 +513,68 @@ static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64
   if ((events & EPOLLOUT) && flush(e, c, 1 - s, now) != 0) return;
   if ((events & (EPOLLIN | EPOLLHUP)) && !c->eof[s] && pump(e, c, s, now) != 0) return;
   if (c->shut[0] && c->shut[1]) {
-    finish(e, c, c->first_eof == 1 ? R_UPSTREAM_END : R_CLIENT_END, 0);
+    finish(e, c, c->first_eof == 1 ? R_UPSTREAM_END : R_CLIENT_END, 0, 0);
     return;
   }
   update_interest(e, c, 0);
   update_interest(e, c, 1);
 }
+
+/* ---- accepting ---------------------------------------------------------------------------- */
+
+static void listener_watch(engine *e, int id, int on) {
+  listener *l = &e->listeners[id];
+  if (on) {
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = LISTENER_TAG | (uint64_t)id};
+    epoll_ctl(e->ep, EPOLL_CTL_ADD, l->fd, &ev);
+  } else {
+    epoll_ctl(e->ep, EPOLL_CTL_DEL, l->fd, NULL);
+  }
+}
+
+static void accept_clients(engine *e, int id, int64_t now) {
+  listener *l = &e->listeners[id];
+  for (int i = 0; i < ACCEPTS_PER_EVENT && l->fd >= 0 && !l->paused; i++) {
+    struct sockaddr_storage peer;
+    socklen_t peer_len = sizeof peer;
+    int fd = accept4(l->fd, (struct sockaddr *)&peer, &peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        /* The pending connection stays queued and the socket stays readable: without a pause
+         * this loop would spin. Clients wait in the backlog until descriptors are free. */
+        l->paused = 1;
+        l->resume_at = now + EMFILE_PAUSE_MS;
+        listener_watch(e, id, 0);
+        e->paused_listeners++;
+        need_timer(e);
+      }
+      return;
+    }
+    tune_socket(fd);
+    conn *c = slot_new(e, fd);
+    event_out *o = c == NULL ? NULL : emit_out(e, OUT_ACCEPT, c->slot, id);
+    if (o == NULL) {
+      set_linger0(fd);
+      close(fd);
+      if (c != NULL) slot_free(e, c);
+      continue;
+    }
+    o->port = 0;
+    o->ip[0] = '\0';
+    if (peer.ss_family == AF_INET) {
+      struct sockaddr_in *v4 = (struct sockaddr_in *)&peer;
+      inet_ntop(AF_INET, &v4->sin_addr, o->ip, sizeof o->ip);
+      o->port = ntohs(v4->sin_port);
+    } else if (peer.ss_family == AF_INET6) {
+      struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&peer;
+      inet_ntop(AF_INET6, &v6->sin6_addr, o->ip, sizeof o->ip);
+      o->port = ntohs(v6->sin6_port);
+    }
+  }
+}
+
+/* ---- the loop callbacks ------------------------------------------------------------------- */
 
 static void poll_cb(uv_poll_t *handle, int status, int events) {
   (void)status;
@@ -455,7 +586,11 @@ static void poll_cb(uv_poll_t *handle, int status, int events) {
   do {
     n = epoll_wait(e->ep, evs, EVENTS_PER_WAIT, 0);
     int64_t now = now_ms();
-    for (int i = 0; i < n; i++) handle_event(e, (uint32_t)(evs[i].data.u64 >> 1), (int)(evs[i].data.u64 & 1), evs[i].events, now);
+    for (int i = 0; i < n; i++) {
+      uint64_t t = evs[i].data.u64;
+      if (t & LISTENER_TAG) accept_clients(e, (int)(t & ~LISTENER_TAG), now);
+      else handle_event(e, (uint32_t)(t >> 1), (int)(t & 1), evs[i].events, now);
+    }
   } while (n == EVENTS_PER_WAIT);
   e->in_batch = 0;
   flush_out(e, 1);
@@ -465,14 +600,24 @@ static void timer_cb(uv_timer_t *timer) {
   engine *e = timer->data;
   int64_t now = now_ms();
   e->in_batch = 1;
-  for (uint32_t slot = 0; slot < e->nslots; slot++) {
-    conn *c = e->slots[slot];
-    if (c == NULL) continue;
-    if (c->state == S_CONNECTING && now >= c->deadline_ms) connect_failed(e, c, ETIMEDOUT);
-    else if (c->state == S_ACTIVE && c->idle_ms > 0 && now - c->last_active_ms >= c->idle_ms) finish(e, c, R_IDLE_TIMEOUT, 0);
+  if (e->waiting > 0) {
+    for (uint32_t slot = 0; slot < e->nslots; slot++) {
+      conn *c = e->slots[slot];
+      if (c == NULL) continue;
+      if (c->state == S_CONNECTING && now >= c->deadline_ms) connect_failed(e, c, ETIMEDOUT);
+      else if (c->state == S_ACTIVE && c->idle_ms > 0 && now - c->last_active_ms >= c->idle_ms) finish(e, c, R_IDLE_TIMEOUT, 0, 0);
+    }
+  }
+  for (int id = 0; id < MAX_LISTENERS && e->paused_listeners > 0; id++) {
+    listener *l = &e->listeners[id];
+    if (l->fd >= 0 && l->paused && now >= l->resume_at) {
+      l->paused = 0;
+      e->paused_listeners--;
+      listener_watch(e, id, 1);
+    }
   }
   e->in_batch = 0;
-  if (e->waiting == 0) {
+  if (e->waiting == 0 && e->paused_listeners == 0) {
     uv_timer_stop(&e->timer);
     e->timer_running = 0;
   }
@@ -487,6 +632,7 @@ static void free_engine(engine *e) {
     close(e->pool[i].w);
   }
   free(e->slots);
+  free(e->free_slots);
   free(e->out);
   if (e->ep >= 0) close(e->ep);
   free(e);
@@ -497,15 +643,17 @@ static void handle_closed(uv_handle_t *handle) {
   if (--e->handles_open == 0 && e->finalized) free_engine(e);
 }
 
-/* Resets every connection, closes the libuv handles. Reports are queued (not delivered). */
+/* Closes the listeners, resets every connection (reports are queued, not delivered), and
+ * closes the libuv handles. */
 static void stop_engine(engine *e) {
   if (e->stopped) return;
   e->stopped = 1;
+  for (int id = 0; id < MAX_LISTENERS; id++) {
+    if (e->listeners[id].fd >= 0) close(e->listeners[id].fd);
+    e->listeners[id].fd = -1;
+  }
   for (uint32_t slot = 0; slot < e->nslots; slot++) {
-    conn *c = e->slots[slot];
-    if (c == NULL) continue;
-    if (c->state == S_ACTIVE) finish(e, c, R_REQUESTED, 3);
-    else connect_failed(e, c, ECONNABORTED);
+    if (e->slots[slot] != NULL) finish(e, e->slots[slot], R_REQUESTED, 3, 0);
   }
   uv_poll_stop(&e->poll);
   uv_timer_stop(&e->timer);
@@ -516,8 +664,8 @@ static void stop_engine(engine *e) {
 static void env_cleanup(void *arg) {
   engine *e = arg;
   e->finalized = 1; /* the environment is going away: never call into JavaScript again */
-  e->nout = 0;
   stop_engine(e);
+  e->nout = 0;
 }
 
 static void finalize_engine(napi_env env, void *data, void *hint) {
@@ -526,21 +674,23 @@ static void finalize_engine(napi_env env, void *data, void *hint) {
   if (e->finalized) return; /* env_cleanup already ran */
   napi_remove_env_cleanup_hook(env, env_cleanup, e);
   e->finalized = 1;
-  e->nout = 0;
+  napi_delete_reference(env, e->on_accept);
   napi_delete_reference(env, e->on_connect);
   napi_delete_reference(env, e->on_close);
   napi_delete_reference(env, e->resource);
   napi_async_destroy(env, e->async);
+  e->nout = 0;
   if (e->stopped && e->handles_open == 0) free_engine(e);
   else stop_engine(e);
 }
 
 /* ---- N-API surface --------------------------------------------------------------------- */
 
+/* Throws an Error whose `code` is the errno name, as Node's own errors carry. */
 static napi_value throw_errno(napi_env env, const char *what, int err) {
-  char message[160];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(err));
-  napi_throw_error(env, err == EMFILE || err == ENFILE ? "EMFILE" : "ERR_SPLICE_ENGINE", message);
+  char message[200];
+  snprintf(message, sizeof message, "%s %s: %s", what, errno_name(err), strerror(err));
+  napi_throw_error(env, errno_name(err), message);
   return NULL;
 }
 
@@ -553,13 +703,22 @@ static engine *engine_arg(napi_env env, napi_value value) {
   return e;
 }
 
-/* createEngine(onConnect(slot, errno | null), onClose(slot, id, reason, fromClient, fromUpstream)) */
+#define ARGS(count)                                         \
+  size_t argc = count;                                      \
+  napi_value argv[count];                                   \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);     \
+  engine *e = engine_arg(env, argv[0]);                     \
+  if (e == NULL) return NULL;
+
+/* createEngine(onAccept(listener, slot, ip, port), onConnect(slot, errno | null),
+ *              onClose(slot, reason, fromClient, fromUpstream)) -> engine */
 static napi_value create_engine(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2], name, resource, result;
+  size_t argc = 3;
+  napi_value argv[3], name, resource, result;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   engine *e = calloc(1, sizeof *e);
   if (e == NULL) return throw_errno(env, "calloc", ENOMEM);
+  for (int id = 0; id < MAX_LISTENERS; id++) e->listeners[id].fd = -1;
   e->env = env;
   e->ep = epoll_create1(EPOLL_CLOEXEC);
   if (e->ep < 0 || napi_get_uv_event_loop(env, &e->loop) != napi_ok) {
@@ -575,12 +734,14 @@ static napi_value create_engine(napi_env env, napi_callback_info info) {
   uv_timer_init(e->loop, &e->timer);
   e->poll.data = e->timer.data = e;
   e->handles_open = 2;
-  /* The engine must never keep a stopping process alive: the listeners do that. */
+  /* The poll handle is ref'd only while listening or carrying connections (update_ref); the
+   * timer never keeps the process alive on its own. */
   uv_unref((uv_handle_t *)&e->poll);
   uv_unref((uv_handle_t *)&e->timer);
   uv_poll_start(&e->poll, UV_READABLE, poll_cb);
-  napi_create_reference(env, argv[0], 1, &e->on_connect);
-  napi_create_reference(env, argv[1], 1, &e->on_close);
+  napi_create_reference(env, argv[0], 1, &e->on_accept);
+  napi_create_reference(env, argv[1], 1, &e->on_connect);
+  napi_create_reference(env, argv[2], 1, &e->on_close);
   napi_create_object(env, &resource);
   napi_create_reference(env, resource, 1, &e->resource);
   napi_create_string_utf8(env, "nacos-proxy:splice", NAPI_AUTO_LENGTH, &name);
@@ -590,21 +751,119 @@ static napi_value create_engine(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static void tune_socket(int fd) {
-  int one = 1, idle = KEEPALIVE_IDLE_S;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+/* Fills `address` from an IP literal; 0 on success. */
+static int to_sockaddr(const char *ip, uint32_t port, struct sockaddr_storage *address, socklen_t *len) {
+  memset(address, 0, sizeof *address);
+  struct sockaddr_in *v4 = (struct sockaddr_in *)address;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)address;
+  if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)port);
+    *len = sizeof *v4;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)port);
+    *len = sizeof *v6;
+    return 0;
+  }
+  return -1;
+}
+
+/* listen(engine, ip | "", port, backlog) -> listener id. "" listens on every interface,
+ * dual-stack on "::" where IPv6 exists (as Node does), else on 0.0.0.0. Throws with the
+ * errno name as `code` (EADDRINUSE, EACCES, EADDRNOTAVAIL, ...). */
+static napi_value listen_on(napi_env env, napi_callback_info info) {
+  ARGS(4)
+  char ip[64];
+  size_t iplen;
+  uint32_t port, backlog;
+  napi_get_value_string_utf8(env, argv[1], ip, sizeof ip, &iplen);
+  napi_get_value_uint32(env, argv[2], &port);
+  napi_get_value_uint32(env, argv[3], &backlog);
+  int id = 0;
+  while (id < MAX_LISTENERS && e->listeners[id].fd >= 0) id++;
+  if (id == MAX_LISTENERS) return throw_errno(env, "listen", EMFILE);
+  struct sockaddr_storage address;
+  socklen_t address_len;
+  int any = iplen == 0;
+  if (to_sockaddr(any ? "::" : ip, port, &address, &address_len) != 0) {
+    napi_throw_type_error(env, "ERR_SPLICE_ENGINE", "listen() needs an IP address");
+    return NULL;
+  }
+  int fd = socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0 && any && errno == EAFNOSUPPORT) {
+    to_sockaddr("0.0.0.0", port, &address, &address_len);
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  }
+  if (fd < 0) return throw_errno(env, "socket", errno);
+  int one = 1, zero = 0;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (any && address.ss_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+  if (bind(fd, (struct sockaddr *)&address, address_len) != 0 || listen(fd, (int)backlog) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "listen", err);
+  }
+  e->listeners[id].fd = fd;
+  e->listeners[id].paused = 0;
+  listener_watch(e, id, 1);
+  update_ref(e);
+  napi_value result;
+  napi_create_int32(env, id, &result);
+  return result;
+}
+
+/* listenerAddress(engine, id) -> [ip, port, family] */
+static napi_value listener_address(napi_env env, napi_callback_info info) {
+  ARGS(2)
+  int32_t id;
+  napi_get_value_int32(env, argv[1], &id);
+  if (id < 0 || id >= MAX_LISTENERS || e->listeners[id].fd < 0) return NULL;
+  struct sockaddr_storage address;
+  socklen_t len = sizeof address;
+  getsockname(e->listeners[id].fd, (struct sockaddr *)&address, &len);
+  char ip[INET6_ADDRSTRLEN] = "";
+  uint16_t port = 0;
+  if (address.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &((struct sockaddr_in *)&address)->sin_addr, ip, sizeof ip);
+    port = ntohs(((struct sockaddr_in *)&address)->sin_port);
+  } else {
+    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&address)->sin6_addr, ip, sizeof ip);
+    port = ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+  }
+  napi_value result, value;
+  napi_create_array_with_length(env, 3, &result);
+  napi_create_string_utf8(env, ip, NAPI_AUTO_LENGTH, &value);
+  napi_set_element(env, result, 0, value);
+  napi_create_uint32(env, port, &value);
+  napi_set_element(env, result, 1, value);
+  napi_create_string_utf8(env, address.ss_family == AF_INET ? "IPv4" : "IPv6", NAPI_AUTO_LENGTH, &value);
+  napi_set_element(env, result, 2, value);
+  return result;
+}
+
+/* unlisten(engine, id): stop accepting; accepted connections are not touched. */
+static napi_value unlisten(napi_env env, napi_callback_info info) {
+  ARGS(2)
+  int32_t id;
+  napi_get_value_int32(env, argv[1], &id);
+  if (id < 0 || id >= MAX_LISTENERS || e->listeners[id].fd < 0) return NULL;
+  listener *l = &e->listeners[id];
+  if (l->paused) e->paused_listeners--;
+  else listener_watch(e, id, 0);
+  close(l->fd);
+  l->fd = -1;
+  l->paused = 0;
+  update_ref(e);
+  return NULL;
 }
 
 /* connect(engine, slot, ip, port, timeoutMs) -> undefined (pending: onConnect follows) or the
- * errno name of an immediate failure (no onConnect then). */
+ * errno name of an immediate failure (no onConnect then; JavaScript may try again). */
 static napi_value connect_upstream(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5], result;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  engine *e = engine_arg(env, argv[0]);
-  if (e == NULL) return NULL;
+  ARGS(5)
   uint32_t slot, port;
   double timeout;
   char ip[64];
@@ -613,23 +872,14 @@ static napi_value connect_upstream(napi_env env, napi_callback_info info) {
   napi_get_value_string_utf8(env, argv[2], ip, sizeof ip, &iplen);
   napi_get_value_uint32(env, argv[3], &port);
   napi_get_value_double(env, argv[4], &timeout);
-  if (slot >= MAX_SLOTS || slot_conn(e, slot) != NULL) {
-    napi_throw_range_error(env, "ERR_SPLICE_ENGINE", "slot out of range or in use");
+  conn *c = slot_conn(e, slot);
+  if (c == NULL || c->state != S_ACCEPTED) {
+    napi_throw_error(env, "ERR_SPLICE_ENGINE", "connect() needs an accepted client without an upstream in this slot");
     return NULL;
   }
-  struct sockaddr_storage address = {0};
+  struct sockaddr_storage address;
   socklen_t address_len;
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
-  if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons((uint16_t)port);
-    address_len = sizeof *v4;
-  } else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons((uint16_t)port);
-    address_len = sizeof *v6;
-  } else {
+  if (to_sockaddr(ip, port, &address, &address_len) != 0) {
     napi_throw_type_error(env, "ERR_SPLICE_ENGINE", "connect() needs an IP address");
     return NULL;
   }
@@ -639,60 +889,33 @@ static napi_value connect_upstream(napi_env env, napi_callback_info info) {
     tune_socket(fd);
     if (connect(fd, (struct sockaddr *)&address, address_len) != 0 && errno != EINPROGRESS) err = errno;
   }
-  conn *c = err == 0 ? calloc(1, sizeof *c) : NULL;
-  if (err == 0 && c == NULL) err = ENOMEM;
-  if (err == 0) {
-    c->slot = slot;
-    c->state = S_CONNECTING;
-    c->fd[0] = -1;
-    c->fd[1] = fd;
-    c->pipe[0].r = c->pipe[0].w = c->pipe[1].r = c->pipe[1].w = -1;
-    c->interest[0] = c->interest[1] = UINT32_MAX;
-    c->first_eof = -1;
-    c->deadline_ms = now_ms() + (int64_t)timeout;
-    if (slot_put(e, slot, c) != 0) {
-      free(c);
-      err = ENOMEM;
-    }
-  }
+  napi_value result;
   if (err != 0) {
     if (fd >= 0) close(fd);
-    const char *name = err == ECONNREFUSED ? "ECONNREFUSED" : err == ENETUNREACH ? "ENETUNREACH" : err == EHOSTUNREACH ? "EHOSTUNREACH"
-                       : err == EADDRNOTAVAIL ? "EADDRNOTAVAIL" : err == EMFILE ? "EMFILE" : err == ENFILE ? "ENFILE" : "ECONNABORTED";
-    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &result);
+    napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &result);
     return result;
   }
+  c->fd[1] = fd;
+  c->state = S_CONNECTING;
+  c->deadline_ms = now_ms() + (int64_t)timeout;
   e->waiting++;
   set_interest(e, c, 1, EPOLLOUT);
   need_timer(e);
   return NULL;
 }
 
-/* adopt(engine, slot, id, clientFd, idleMs): pairs the connected upstream in `slot` with the
- * client socket and starts moving bytes. The client fd is duplicated: the caller destroys its
- * own socket right after. */
-static napi_value adopt(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  engine *e = engine_arg(env, argv[0]);
-  if (e == NULL) return NULL;
+/* start(engine, slot, idleMs): the connected pair starts moving bytes. */
+static napi_value start(napi_env env, napi_callback_info info) {
+  ARGS(3)
   uint32_t slot;
-  int32_t client_fd;
-  double id, idle;
+  double idle;
   napi_get_value_uint32(env, argv[1], &slot);
-  napi_get_value_double(env, argv[2], &id);
-  napi_get_value_int32(env, argv[3], &client_fd);
-  napi_get_value_double(env, argv[4], &idle);
+  napi_get_value_double(env, argv[2], &idle);
   conn *c = slot_conn(e, slot);
   if (c == NULL || c->state != S_CONNECTED) {
-    napi_throw_error(env, "ERR_SPLICE_ENGINE", "adopt() needs a connected upstream in this slot");
+    napi_throw_error(env, "ERR_SPLICE_ENGINE", "start() needs a connected pair in this slot");
     return NULL;
   }
-  /* The duplicate shares the open file description, so it is non-blocking like Node's. */
-  c->fd[0] = fcntl(client_fd, F_DUPFD_CLOEXEC, 3);
-  if (c->fd[0] < 0) return throw_errno(env, "dup", errno);
-  c->id = id;
   c->state = S_ACTIVE;
   c->idle_ms = idle > 0 ? (int64_t)idle : 0;
   c->last_active_ms = now_ms();
@@ -705,61 +928,41 @@ static napi_value adopt(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* abandon(engine, slot): drops a connecting or connected upstream whose client went away;
- * no report follows and the slot is free at once. */
-static napi_value abandon(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  engine *e = engine_arg(env, argv[0]);
-  if (e == NULL) return NULL;
+/* reset(engine, slot): RST both sides in any state; onClose("requested") is delivered before
+ * this returns (or at the end of the batch that is delivering reports). */
+static napi_value reset(napi_env env, napi_callback_info info) {
+  ARGS(2)
   uint32_t slot;
   napi_get_value_uint32(env, argv[1], &slot);
   conn *c = slot_conn(e, slot);
-  if (c != NULL && c->state != S_ACTIVE) {
-    set_interest(e, c, 1, UINT32_MAX);
-    close(c->fd[1]);
-    slot_free(e, c);
-  }
-  return NULL;
-}
-
-static napi_value end_call(napi_env env, napi_callback_info info, int rst_mask) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  engine *e = engine_arg(env, argv[0]);
-  if (e == NULL) return NULL;
-  uint32_t slot;
-  napi_get_value_uint32(env, argv[1], &slot);
-  conn *c = slot_conn(e, slot);
-  if (c != NULL && c->state == S_ACTIVE) {
-    finish(e, c, R_REQUESTED, rst_mask);
-    /* Called from JavaScript: deliver now unless a batch is delivering its reports. */
+  if (c != NULL) {
+    finish(e, c, R_REQUESTED, 3, 0);
     if (!e->in_batch) flush_out(e, 0);
   }
   return NULL;
 }
 
-/* reset(engine, slot): RST both sides. close(engine, slot): orderly close of both. The close
- * report (reason "requested") is delivered before the call returns. */
-static napi_value reset(napi_env env, napi_callback_info info) { return end_call(env, info, 3); }
-static napi_value close_conn(napi_env env, napi_callback_info info) { return end_call(env, info, 0); }
+/* drop(engine, slot): RST the client of a connection JavaScript refused; no report. */
+static napi_value drop(napi_env env, napi_callback_info info) {
+  ARGS(2)
+  uint32_t slot;
+  napi_get_value_uint32(env, argv[1], &slot);
+  conn *c = slot_conn(e, slot);
+  if (c != NULL) finish(e, c, R_REQUESTED, 3, 1);
+  return NULL;
+}
 
-/* stats(engine) -> Float64Array [id, bytesFromClient, bytesFromUpstream, pendingBytes, ...] of active connections */
+/* stats(engine) -> Float64Array [slot, bytesFromClient, bytesFromUpstream, pendingBytes, ...] of started connections */
 static napi_value stats(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], buffer, array;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  engine *e = engine_arg(env, argv[0]);
-  if (e == NULL) return NULL;
+  ARGS(1)
   double *data = NULL;
+  napi_value buffer, array;
   napi_create_arraybuffer(env, (size_t)e->live * 4 * sizeof(double), (void **)&data, &buffer);
   size_t i = 0;
   for (uint32_t slot = 0; slot < e->nslots && i < e->live; slot++) {
     conn *c = e->slots[slot];
     if (c == NULL || c->state != S_ACTIVE) continue;
-    data[i * 4] = c->id;
+    data[i * 4] = (double)slot;
     data[i * 4 + 1] = (double)c->bytes[0];
     data[i * 4 + 2] = (double)c->bytes[1];
     data[i * 4 + 3] = (double)(c->pending[0] + c->pending[1]);
@@ -769,14 +972,10 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   return array;
 }
 
-/* stop(engine): resets every open connection and aborts pending connects; their reports are
- * delivered before the call returns. The engine cannot be used afterwards. */
+/* stop(engine): closes the listeners and resets every connection; their reports are delivered
+ * before the call returns. The engine cannot be used afterwards. */
 static napi_value stop(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  engine *e = engine_arg(env, argv[0]);
-  if (e == NULL) return NULL;
+  ARGS(1)
   stop_engine(e);
   flush_out(e, 0);
   return NULL;
@@ -785,11 +984,13 @@ static napi_value stop(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"createEngine", NULL, create_engine, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"listen", NULL, listen_on, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"listenerAddress", NULL, listener_address, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"unlisten", NULL, unlisten, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"connect", NULL, connect_upstream, NULL, NULL, NULL, napi_default_jsproperty, NULL},
-      {"adopt", NULL, adopt, NULL, NULL, NULL, napi_default_jsproperty, NULL},
-      {"abandon", NULL, abandon, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"start", NULL, start, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"reset", NULL, reset, NULL, NULL, NULL, napi_default_jsproperty, NULL},
-      {"close", NULL, close_conn, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"drop", NULL, drop, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"stats", NULL, stats, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"stop", NULL, stop, NULL, NULL, NULL, napi_default_jsproperty, NULL},
   };

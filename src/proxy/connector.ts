@@ -4,10 +4,8 @@
  * one, at most --connect-retries more times. Runs before any byte is forwarded, so a retry
  * can never duplicate or lose client data.
  */
-import type { Socket } from 'node:net';
 import pRetry, { AbortError } from 'p-retry';
 import { UpstreamUnavailableError, describeError } from '../errors.js';
-import { dial } from '../net/dial.js';
 import type { Role } from '../ports.js';
 import type { Balancer } from './balancer.js';
 import type { Member, UpstreamPool } from './upstream-pool.js';
@@ -32,21 +30,6 @@ export type MemberDialer<T> = (member: Member, role: Role, signal: AbortSignal) 
 export interface Connected<T> {
   readonly upstream: T;
   readonly member: Member;
-}
-
-/** The JavaScript data path's dialer: a paused net.Socket, so nothing is read before the pair is set up. */
-export function socketDialer(settings: () => ConnectSettings): MemberDialer<Socket> {
-  return (member, role, signal) =>
-    dial({
-      host: member.host,
-      port: member.portOf(role),
-      timeoutMs: settings().connectTimeout,
-      signal,
-      noDelay: true,
-      keepAliveMs: TCP_KEEPALIVE_MS,
-      allowHalfOpen: true,
-      paused: true,
-    });
 }
 
 export async function connectUpstream<T>(

@@ -1,23 +1,26 @@
 /**
  * NacosProxy: the listeners of every role, the member pool with its health checks, the
  * balancer and access control, and the open client connections. Each accepted connection is
- * admitted (ACL, limits), connected to a member of its role (with retries), then handed to a
- * Forwarder; its end is logged once with its close reason and counted.
+ * admitted (ACL, limits), connected to a member of its role (with retries), then handed to its
+ * data path to move bytes; its end is logged once with its close reason and counted.
+ *
+ * Bytes move either through the native splice engine or through JavaScript (data-path.ts);
+ * everything that decides stays here, the same for both.
  */
-import type { AddressInfo, Socket } from 'node:net';
-import { formatHostPort, normalizeIp } from '../address.js';
-import { UsageError, describeError, errnoCode, type NacosToolError } from '../errors.js';
+import type { AddressInfo } from 'node:net';
+import { formatHostPort } from '../address.js';
+import { UsageError, describeError, type NacosToolError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Role } from '../ports.js';
 import { AccessControl } from './access-control.js';
 import { Balancer } from './balancer.js';
 import { REFUSAL_REASONS, type CloseReason } from './close-reasons.js';
-import { connectUpstream, socketDialer, type MemberDialer } from './connector.js';
-import { Forwarder } from './forwarder.js';
+import { connectUpstream } from './connector.js';
+import type { AcceptedClient, ClientClose, DataPath, DataPathName, Listeners } from './data-path.js';
 import { HealthChecker } from './health-checker.js';
-import { ListenerGroup } from './listener-group.js';
+import { JsDataPath } from './js-path.js';
 import { unreloadableChanges, type ProxyOptions } from './options.js';
-import { SplicePath, loadSpliceModule, type LiveBytes, type SpliceClose } from './splice-path.js';
+import { SpliceDataPath, loadSpliceModule } from './splice-path.js';
 import { UpstreamPool, type HealthChange, type HealthPolicy, type Member } from './upstream-pool.js';
 
 export type ProxyState = 'created' | 'starting' | 'running' | 'draining' | 'closed';
@@ -25,25 +28,16 @@ export type ProxyState = 'created' | 'starting' | 'running' | 'draining' | 'clos
 interface Session {
   readonly id: number;
   readonly role: Role;
-  /** The accepted socket; dropped once a data path owns the connection, so it can be collected. */
-  client: Socket | undefined;
-  readonly clientIp: string;
-  readonly clientPort: number;
+  readonly client: AcceptedClient;
   readonly startedAt: number;
   /** Cancels the connect phase; dropped once connected. */
   abort: AbortController | undefined;
-  /** Why the connection was cut short by the proxy or the client (drain, client gone), if it was. */
+  /** Why the proxy or the client cut the connection short (drain, client gone), if one did. */
   abortReason: CloseReason | undefined;
   member: Member | undefined;
-  /** Set when bytes move through JavaScript. */
-  forwarder: Forwarder | undefined;
-  /** Set when bytes move through the splice engine. */
-  spliceSlot: number | undefined;
-  /** Byte counts of a spliced connection, from its close report. */
-  finalBytes: Omit<LiveBytes, 'buffered'> | undefined;
+  /** True once the data path moves bytes (its close report then ends the session). */
+  started: boolean;
 }
-
-export type DataPath = 'splice' | 'js';
 
 /** Totals of one role, over connections that have ended. */
 export interface RoleTotals {
@@ -67,24 +61,15 @@ function policyOf(options: ProxyOptions): HealthPolicy {
   };
 }
 
-function resetSocket(socket: Socket): void {
-  if (!socket.destroyed) socket.resetAndDestroy();
-}
-
-function ignoreError(): void {}
-
 export class NacosProxy {
   #options: ProxyOptions;
   #state: ProxyState = 'created';
   #balancer: Balancer;
   #access: AccessControl;
-  #listeners: ListenerGroup | undefined;
+  #listeners: Listeners | undefined;
   #nextId = 1;
   #idleWaiters: (() => void)[] = [];
-  readonly #splice: SplicePath | undefined;
-  readonly #dialSocket: MemberDialer<Socket> = socketDialer(() => this.#options);
-  readonly #dialSplice: MemberDialer<number> = (member, role, signal) =>
-    this.#splice!.connect(member.host, member.portOf(role), this.#options.connectTimeout, signal);
+  readonly #dataPath: DataPath;
   readonly #pool: UpstreamPool;
   readonly #checker: HealthChecker;
   readonly #log: Logger;
@@ -109,7 +94,7 @@ export class NacosProxy {
     this.#checker = new HealthChecker(this.#pool, { interval: options.healthInterval, timeout: options.healthTimeout }, this.#now);
     this.#balancer = new Balancer(options.balance);
     this.#access = new AccessControl(options);
-    this.#splice = this.#chooseDataPath(options);
+    this.#dataPath = this.#chooseDataPath(options);
     for (const role of options.roles) {
       this.#totals.set(role, { accepted: 0, closed: new Map(), bytesFromClient: 0, bytesFromUpstream: 0 });
     }
@@ -119,13 +104,13 @@ export class NacosProxy {
     return this.#options;
   }
 
-  /** Where bytes of new connections move: through the splice engine or through JavaScript. */
-  get dataPath(): DataPath {
-    return this.#splice ? 'splice' : 'js';
+  /** Where bytes move: through the splice engine or through JavaScript. */
+  get dataPath(): DataPathName {
+    return this.#dataPath.name;
   }
 
-  #chooseDataPath(options: ProxyOptions): SplicePath | undefined {
-    if (options.dataPath === 'js') return undefined;
+  #chooseDataPath(options: ProxyOptions): DataPath {
+    if (options.dataPath === 'js') return new JsDataPath();
     const native = loadSpliceModule();
     if (native instanceof Error) {
       if (options.dataPath === 'splice') {
@@ -134,9 +119,9 @@ export class NacosProxy {
         });
       }
       this.#log.info({ reason: native.message }, 'using the JavaScript data path');
-      return undefined;
+      return new JsDataPath();
     }
-    return new SplicePath(native);
+    return new SpliceDataPath(native);
   }
 
   get state(): ProxyState {
@@ -161,10 +146,10 @@ export class NacosProxy {
     this.#state = 'starting';
     try {
       if (this.#pool.policy.activeChecks) await this.#checker.checkMembers(this.#pool.members);
-      this.#listeners = await ListenerGroup.open(this.#options.listen, this.#options.roles, (role, socket) => this.#onConnection(role, socket));
+      this.#listeners = await this.#dataPath.listen(this.#options.listen, this.#options.roles, (role, client) => this.#onClient(role, client));
     } catch (error) {
       this.#checker.stop();
-      this.#splice?.stop();
+      this.#dataPath.stop();
       this.#state = 'closed';
       throw error;
     }
@@ -186,22 +171,22 @@ export class NacosProxy {
     return this.#sessions.size;
   }
 
-  /** Bytes held in user space over all connections; bounded by backpressure. */
+  /** Bytes held by the proxy over all connections (user space or pipes); bounded by backpressure. */
   bufferedBytes(): number {
+    const snapshot = this.#dataPath.snapshot();
     let total = 0;
-    for (const session of this.#sessions) total += session.forwarder?.bufferedBytes() ?? 0;
-    for (const live of this.#splice?.snapshot().values() ?? []) total += live.buffered;
+    for (const session of this.#sessions) total += session.client.liveBytes(snapshot)?.buffered ?? 0;
     return total;
   }
 
   /** Per role: open connections and bytes moved so far by open connections. */
   liveByRole(): Map<Role, { active: number; bytesFromClient: number; bytesFromUpstream: number }> {
     const live = new Map(this.#options.roles.map((role) => [role, { active: 0, bytesFromClient: 0, bytesFromUpstream: 0 }]));
-    const spliced = this.#splice?.snapshot();
+    const snapshot = this.#dataPath.snapshot();
     for (const session of this.#sessions) {
       const entry = live.get(session.role)!;
       entry.active += 1;
-      const bytes = session.forwarder ?? spliced?.get(session.id);
+      const bytes = session.client.liveBytes(snapshot);
       entry.bytesFromClient += bytes?.bytesFromClient ?? 0;
       entry.bytesFromUpstream += bytes?.bytesFromUpstream ?? 0;
     }
@@ -214,128 +199,84 @@ export class NacosProxy {
     else this.#log.warn({ ...fields, error: change.error }, 'member down');
   }
 
-  #onConnection(role: Role, client: Socket): void {
-    client.on('error', ignoreError);
-    const remoteAddress = client.remoteAddress;
-    if (remoteAddress === undefined) {
-      // The client left between accept and this callback; there is nobody to answer.
-      client.destroy();
-      return;
-    }
+  #onClient(role: Role, client: AcceptedClient): void {
     const totals = this.#totals.get(role)!;
     totals.accepted += 1;
-    const clientIp = normalizeIp(remoteAddress);
-    const fromIp = this.#perIp.get(clientIp) ?? 0;
+    const fromIp = this.#perIp.get(client.ip) ?? 0;
     // Between closing the listeners and this callback a drain may have begun: refuse as drained.
-    const admission = this.#state === 'running' ? this.#access.admit(clientIp, this.#sessions.size, fromIp) : 'drained';
+    const admission = this.#state === 'running' ? this.#access.admit(client.ip, this.#sessions.size, fromIp) : 'drained';
     const session: Session = {
       id: this.#nextId++,
       role,
       client,
-      clientIp,
-      clientPort: client.remotePort ?? 0,
       startedAt: this.#now(),
       abort: undefined,
       abortReason: undefined,
       member: undefined,
-      forwarder: undefined,
-      spliceSlot: undefined,
-      finalBytes: undefined,
+      started: false,
     };
     if (admission !== 'ok') {
-      resetSocket(client);
-      this.#record(session, admission, undefined);
+      client.refuse();
+      this.#record(session, admission, undefined, undefined);
       return;
     }
     this.#sessions.add(session);
-    this.#perIp.set(clientIp, fromIp + 1);
+    this.#perIp.set(client.ip, fromIp + 1);
     const abort = new AbortController();
     session.abort = abort;
-    const onClientError = (error: Error): void => {
-      session.abortReason ??= errnoCode(error) === 'ECONNRESET' ? 'client-reset' : 'client-error';
+    client.watchEarlyErrors((reason) => {
+      session.abortReason ??= reason;
       abort.abort();
-    };
-    client.on('error', onClientError);
-    const request = { role, clientIp, signal: abort.signal };
-    const context = { pool: this.#pool, balancer: this.#balancer, settings: this.#options, now: this.#now };
-    const connected = this.#splice
-      ? connectUpstream(request, { ...context, dial: this.#dialSplice }).then(({ upstream, member }) => {
-          client.off('error', onClientError);
-          this.#startSpliced(session, member, upstream);
-        })
-      : connectUpstream(request, { ...context, dial: this.#dialSocket }).then(({ upstream, member }) => {
-          client.off('error', onClientError);
-          this.#startForwarding(session, member, upstream);
-        });
-    connected.catch((error: unknown) => {
-      client.off('error', onClientError);
-      resetSocket(client);
-      const code = (error as NacosToolError).code;
-      const reason: CloseReason = session.abortReason ?? (code === 'ERR_NO_HEALTHY_UPSTREAM' ? 'no-healthy-upstream' : 'connect-failed');
-      this.#finish(session, reason, describeError(error));
     });
+    connectUpstream(
+      { role, clientIp: client.ip, signal: abort.signal },
+      {
+        pool: this.#pool,
+        balancer: this.#balancer,
+        settings: this.#options,
+        now: this.#now,
+        dial: (member, memberRole, signal) => client.connect(member.host, member.portOf(memberRole), this.#options.connectTimeout, signal),
+      },
+    ).then(
+      ({ member }) => this.#startSession(session, member),
+      (error: unknown) => {
+        client.reset();
+        const code = (error as NacosToolError).code;
+        const reason: CloseReason = session.abortReason ?? (code === 'ERR_NO_HEALTHY_UPSTREAM' ? 'no-healthy-upstream' : 'connect-failed');
+        this.#finish(session, reason, describeError(error), undefined);
+      },
+    );
   }
 
-  /** Counts the connection on its member; false when the client left while connecting. */
-  #attach(session: Session, member: Member): boolean {
-    if (session.abort!.signal.aborted || session.client!.destroyed) return false;
+  #startSession(session: Session, member: Member): void {
+    if (session.abort!.signal.aborted) {
+      // The client left, or a drain began, just as the member answered.
+      session.client.reset();
+      this.#finish(session, session.abortReason ?? 'client-error', undefined, undefined);
+      return;
+    }
     session.abort = undefined;
     session.member = member;
     const state = member.state(session.role);
     state.active += 1;
     state.total += 1;
-    return true;
+    session.started = true;
+    session.client.start(this.#options.idleTimeout, (close) => this.#onClose(session, close));
   }
 
-  #startForwarding(session: Session, member: Member, upstream: Socket): void {
-    if (!this.#attach(session, member)) {
-      upstream.destroy();
-      this.#abandon(session);
-      return;
-    }
-    upstream.resume();
-    const client = session.client!;
-    session.client = undefined;
-    session.forwarder = new Forwarder(client, upstream, {
-      idleTimeout: this.#options.idleTimeout,
-      onClose: (_forwarder, reason) => this.#finish(session, reason, undefined),
-    });
+  #onClose(session: Session, close: ClientClose): void {
+    this.#finish(session, close.reason === 'requested' ? (session.abortReason ?? 'drained') : close.reason, undefined, close);
   }
 
-  #startSpliced(session: Session, member: Member, slot: number): void {
-    if (!this.#attach(session, member)) {
-      this.#splice!.abandon(slot);
-      this.#abandon(session);
-      return;
-    }
-    session.spliceSlot = slot;
-    const client = session.client!;
-    session.client = undefined;
-    if (!this.#splice!.adopt(slot, session.id, client, this.#options.idleTimeout, (close) => this.#finishSpliced(session, close))) {
-      session.spliceSlot = undefined;
-      resetSocket(client);
-      this.#finish(session, 'upstream-error', 'the client connection could not be handed to the splice engine');
-    }
-  }
-
-  /** The client went away (or a drain cut it) while its member was being connected. */
-  #abandon(session: Session): void {
-    resetSocket(session.client!);
-    this.#finish(session, session.abortReason ?? 'client-error', undefined);
-  }
-
-  #finishSpliced(session: Session, close: SpliceClose): void {
-    session.finalBytes = close;
-    this.#finish(session, close.reason === 'requested' ? (session.abortReason ?? 'drained') : close.reason, undefined);
-  }
-
-  #finish(session: Session, reason: CloseReason, error: string | undefined): void {
-    this.#sessions.delete(session);
-    const fromIp = (this.#perIp.get(session.clientIp) ?? 1) - 1;
-    if (fromIp === 0) this.#perIp.delete(session.clientIp);
-    else this.#perIp.set(session.clientIp, fromIp);
+  /** Ends a session once: counters, the per-IP limit, the log line, drain waiters. */
+  #finish(session: Session, reason: CloseReason, error: string | undefined, bytes: ClientClose | undefined): void {
+    if (!this.#sessions.delete(session)) return;
+    const ip = session.client.ip;
+    const fromIp = (this.#perIp.get(ip) ?? 1) - 1;
+    if (fromIp === 0) this.#perIp.delete(ip);
+    else this.#perIp.set(ip, fromIp);
     if (session.member) session.member.state(session.role).active -= 1;
-    this.#record(session, reason, error);
+    this.#record(session, reason, error, bytes);
     if (this.#sessions.size === 0 && this.#idleWaiters.length > 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
@@ -343,10 +284,9 @@ export class NacosProxy {
     }
   }
 
-  #record(session: Session, reason: CloseReason, error: string | undefined): void {
+  #record(session: Session, reason: CloseReason, error: string | undefined, bytes: ClientClose | undefined): void {
     const totals = this.#totals.get(session.role)!;
     totals.closed.set(reason, (totals.closed.get(reason) ?? 0) + 1);
-    const bytes = session.forwarder ?? session.finalBytes;
     const bytesFromClient = bytes?.bytesFromClient ?? 0;
     const bytesFromUpstream = bytes?.bytesFromUpstream ?? 0;
     totals.bytesFromClient += bytesFromClient;
@@ -354,7 +294,7 @@ export class NacosProxy {
     const line = {
       conn: session.id,
       role: session.role,
-      client: formatHostPort(session.clientIp, session.clientPort),
+      client: formatHostPort(session.client.ip, session.client.port),
       upstream: session.member?.addressOf(session.role) ?? null,
       bytesFromClient,
       bytesFromUpstream,
@@ -408,7 +348,7 @@ export class NacosProxy {
     const reset = this.#sessions.size;
     for (const session of [...this.#sessions]) this.#cut(session, 'drained');
     await this.#whenIdle();
-    this.#splice?.stop();
+    this.#dataPath.stop();
     this.#state = 'closed';
     return { reset };
   }
@@ -418,13 +358,10 @@ export class NacosProxy {
     return this.drain(0);
   }
 
+  /** Cuts a session short: a started one is reset (its close report ends it), a connecting one aborted. */
   #cut(session: Session, reason: CloseReason): void {
-    if (session.forwarder) {
-      session.forwarder.reset(reason);
-      return;
-    }
     session.abortReason = reason;
-    if (session.spliceSlot !== undefined) this.#splice!.reset(session.spliceSlot);
+    if (session.started) session.client.reset();
     else session.abort?.abort();
   }
 }

@@ -1,48 +1,41 @@
 /**
- * The optional native data path (native/splice_engine.c). The engine connects to the member
- * itself, then moves the bytes between client and member inside the kernel with splice(2),
- * on Node's own event loop, and reports once per connection when it ends. It keeps the
- * Forwarder's contract (unchanged bytes, backpressure, half-close, reset propagation); the
- * same tests run on both paths.
+ * The native data path (native/splice_engine.c): the engine accepts on the role ports, connects
+ * to the member the proxy picks, and moves the bytes inside the kernel with splice(2), all on
+ * Node's event loop; JavaScript sees one callback per accept, per connect result and per close.
+ * No net.Socket is built for any connection.
  *
- * Available when built (scripts/build-native.mjs, Linux with a C compiler and Node's
- * headers); otherwise nacos-proxy uses the JavaScript Forwarder, which is always available.
+ * Available when built (scripts/build-native.mjs: Linux with a C compiler and Node's headers);
+ * otherwise nacos-proxy uses the JavaScript data path (js-path.ts), which is always available.
  */
-import { isIP, type Socket } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { createRequire } from 'node:module';
-import { formatHostPort } from '../address.js';
+import { isIP, type AddressInfo } from 'node:net';
+import { formatHostPort, normalizeIp, type ListenAddress } from '../address.js';
 import { ConnectError, connectFailureOf } from '../net/dial.js';
+import { formatOffset, rolePort, type Role } from '../ports.js';
 import type { CloseReason } from './close-reasons.js';
+import type { AcceptedClient, ClientClose, DataPath, Listeners, LiveBytes } from './data-path.js';
+import { listenError } from './listener-group.js';
 
 interface NativeEngineModule {
   createEngine(
+    onAccept: (listener: number, slot: number, ip: string, port: number) => void,
     onConnect: (slot: number, error: string | null) => void,
-    onClose: (slot: number, id: number, reason: string, fromClient: number, fromUpstream: number) => void,
+    onClose: (slot: number, reason: string, fromClient: number, fromUpstream: number) => void,
   ): object;
+  listen(engine: object, ip: string, port: number, backlog: number): number;
+  listenerAddress(engine: object, listener: number): [string, number, string] | undefined;
+  unlisten(engine: object, listener: number): void;
   connect(engine: object, slot: number, ip: string, port: number, timeoutMs: number): string | undefined;
-  adopt(engine: object, slot: number, id: number, clientFd: number, idleMs: number): void;
-  abandon(engine: object, slot: number): void;
+  start(engine: object, slot: number, idleMs: number): void;
   reset(engine: object, slot: number): void;
-  close(engine: object, slot: number): void;
+  drop(engine: object, slot: number): void;
   stats(engine: object): Float64Array;
   stop(engine: object): void;
 }
 
-/** "requested" means JavaScript asked for the end (drain, shutdown); the caller knows why. */
-export type SpliceCloseReason = CloseReason | 'requested';
-
-export interface SpliceClose {
-  readonly reason: SpliceCloseReason;
-  readonly bytesFromClient: number;
-  readonly bytesFromUpstream: number;
-}
-
-export interface LiveBytes {
-  readonly bytesFromClient: number;
-  readonly bytesFromUpstream: number;
-  readonly buffered: number;
-}
+/** As the JavaScript listeners: reconnect storms need a deep accept queue. */
+const BACKLOG = 4096;
 
 let loaded: NativeEngineModule | Error | undefined;
 
@@ -59,68 +52,41 @@ export function loadSpliceModule(): NativeEngineModule | Error {
   return loaded;
 }
 
-/** The OS file descriptor behind a net.Socket; Node exposes it only on the internal handle. */
-function fdOf(socket: Socket): number | undefined {
-  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
-  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+function connectError(errno: string, address: string, timeoutMs: number, cause?: unknown): ConnectError {
+  if (errno === 'ETIMEDOUT') return new ConnectError('ERR_CONNECT_TIMEOUT', errno, address, `connect to ${address} timed out after ${timeoutMs}ms`);
+  return new ConnectError(connectFailureOf(errno), errno, address, `connect to ${address} failed: ${errno}`, cause);
 }
 
-interface PendingConnect {
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-  readonly address: string;
-  readonly timeoutMs: number;
-}
+class SpliceClient implements AcceptedClient {
+  readonly ip: string;
+  readonly port: number;
+  readonly slot: number;
+  readonly #path: SpliceDataPath;
+  /** Set while a connect is in flight. */
+  #pending: { resolve: () => void; reject: (error: unknown) => void; address: string; timeoutMs: number } | undefined;
+  #onClose: ((close: ClientClose) => void) | undefined;
+  /** The engine no longer holds this connection (closed, reset or dropped): the slot may be another's. */
+  #ended = false;
 
-type SlotState = PendingConnect | ((close: SpliceClose) => void) | 'connected';
-
-export class SplicePath {
-  readonly #native: NativeEngineModule;
-  readonly #engine: object;
-  /** What each slot in use is waiting for; a slot is reused only after its final report. */
-  readonly #slots: (SlotState | undefined)[] = [];
-  readonly #freeSlots: number[] = [];
-  #stopped = false;
-
-  constructor(native: NativeEngineModule) {
-    this.#native = native;
-    this.#engine = native.createEngine(
-      (slot, error) => this.#onConnect(slot, error),
-      (slot, _id, reason, fromClient, fromUpstream) => {
-        const onClose = this.#slots[slot];
-        this.#release(slot);
-        if (typeof onClose === 'function') onClose({ reason: reason as SpliceCloseReason, bytesFromClient: fromClient, bytesFromUpstream: fromUpstream });
-      },
-    );
+  constructor(path: SpliceDataPath, slot: number, ip: string, port: number) {
+    this.#path = path;
+    this.slot = slot;
+    this.ip = ip;
+    this.port = port;
   }
 
-  #take(state: SlotState): number {
-    const slot = this.#freeSlots.pop() ?? this.#slots.length;
-    this.#slots[slot] = state;
-    return slot;
+  refuse(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#path.release(this);
+    this.#path.engine('drop', this.slot);
   }
 
-  #release(slot: number): void {
-    this.#slots[slot] = undefined;
-    this.#freeSlots.push(slot);
+  watchEarlyErrors(): void {
+    // The engine does not read the client before start(); its errors surface after it.
   }
 
-  #onConnect(slot: number, error: string | null): void {
-    const pending = this.#slots[slot] as PendingConnect;
-    if (error === null) {
-      this.#slots[slot] = 'connected';
-      pending.resolve();
-      return;
-    }
-    this.#release(slot);
-    pending.reject(connectError(error, pending.address, pending.timeoutMs));
-  }
-
-  /**
-   * Connects to host:port (resolving a name first) with a deadline. Resolves with the slot of
-   * the connected upstream, to be passed to adopt() or abandon().
-   */
-  async connect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<number> {
+  async connect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
     const address = formatHostPort(host, port);
     signal.throwIfAborted();
     let ip = host;
@@ -132,69 +98,137 @@ export class SplicePath {
       }
       signal.throwIfAborted();
     }
-    if (this.#stopped) throw connectError('ECONNABORTED', address, timeoutMs);
-    let slot = -1;
+    if (this.#ended) throw connectError('ECONNABORTED', address, timeoutMs);
     const connected = new Promise<void>((resolve, reject) => {
-      slot = this.#take({ resolve, reject, address, timeoutMs });
-      const failure = this.#native.connect(this.#engine, slot, ip, port, timeoutMs);
+      this.#pending = { resolve, reject, address, timeoutMs };
+      const failure = this.#path.connect(this.slot, ip, port, timeoutMs);
       if (failure !== undefined) {
-        this.#release(slot);
+        this.#pending = undefined;
         reject(connectError(failure, address, timeoutMs));
       }
     });
-    const onAbort = (): void => {
-      const state = this.#slots[slot];
-      if (state === undefined || typeof state === 'function') return;
-      this.#native.abandon(this.#engine, slot);
-      this.#release(slot);
-      if (state !== 'connected') state.reject(signal.reason);
-    };
+    const onAbort = (): void => this.reset();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       await connected;
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
-    return slot;
   }
 
-  /**
-   * Pairs the connected upstream in `slot` with the client and starts moving bytes; destroys
-   * the client's JavaScript socket (the engine holds a duplicate of its descriptor). Returns
-   * false, after dropping the upstream, when the client cannot be handed over.
-   */
-  adopt(slot: number, id: number, client: Socket, idleTimeout: number, onClose: (close: SpliceClose) => void): boolean {
-    const clientFd = fdOf(client);
-    // Bytes already read into JavaScript would be lost by the handover (pauseOnConnect keeps
-    // this from happening; the check makes sure).
-    if (this.#stopped || clientFd === undefined || client.readableLength + client.writableLength > 0) {
-      this.abandon(slot);
-      return false;
-    }
+  /** The engine's connect result for this slot. */
+  connected(error: string | null): void {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (error === null) pending?.resolve();
+    else pending?.reject(connectError(error, pending.address, pending.timeoutMs));
+  }
+
+  start(idleTimeout: number, onClose: (close: ClientClose) => void): void {
+    this.#onClose = onClose;
+    this.#path.engine('start', this.slot, idleTimeout);
+  }
+
+  reset(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#path.engine('reset', this.slot);
+  }
+
+  /** The engine's close report for this slot. */
+  closed(reason: string, bytesFromClient: number, bytesFromUpstream: number): void {
+    this.#ended = true;
+    this.#pending?.reject(connectError('ECONNABORTED', this.#pending.address, this.#pending.timeoutMs));
+    this.#pending = undefined;
+    this.#onClose?.({ reason: reason as CloseReason | 'requested', bytesFromClient, bytesFromUpstream });
+  }
+
+  liveBytes(snapshot: unknown): LiveBytes | undefined {
+    return (snapshot as Map<number, LiveBytes> | undefined)?.get(this.slot);
+  }
+}
+
+export class SpliceDataPath implements DataPath {
+  readonly name = 'splice';
+  readonly #native: NativeEngineModule;
+  readonly #engine: object;
+  /** The client in each engine slot; a slot is reused only after its close report or drop. */
+  readonly #clients: (SpliceClient | undefined)[] = [];
+  #onClient: ((listener: number, client: SpliceClient) => void) | undefined;
+  #stopped = false;
+
+  constructor(native: NativeEngineModule) {
+    this.#native = native;
+    this.#engine = native.createEngine(
+      (listener, slot, ip, port) => {
+        const client = new SpliceClient(this, slot, normalizeIp(ip), port);
+        this.#clients[slot] = client;
+        this.#onClient?.(listener, client);
+      },
+      (slot, error) => this.#clients[slot]?.connected(error),
+      (slot, reason, fromClient, fromUpstream) => {
+        const client = this.#clients[slot];
+        this.#clients[slot] = undefined;
+        client?.closed(reason, fromClient, fromUpstream);
+      },
+    );
+  }
+
+  /** Calls the engine unless it was stopped (a stopped engine has already ended everything). */
+  engine(call: 'start' | 'reset' | 'drop', slot: number, idleTimeout = 0): void {
+    if (this.#stopped) return;
+    if (call === 'start') this.#native.start(this.#engine, slot, idleTimeout);
+    else this.#native[call](this.#engine, slot);
+  }
+
+  connect(slot: number, ip: string, port: number, timeoutMs: number): string | undefined {
+    return this.#stopped ? 'ECONNABORTED' : this.#native.connect(this.#engine, slot, ip, port, timeoutMs);
+  }
+
+  release(client: SpliceClient): void {
+    if (this.#clients[client.slot] === client) this.#clients[client.slot] = undefined;
+  }
+
+  async listen(listen: ListenAddress, roles: readonly Role[], onClient: (role: Role, client: AcceptedClient) => void): Promise<Listeners> {
+    const opened = new Map<Role, number>();
+    const roleOf = new Map<number, Role>();
     try {
-      this.#native.adopt(this.#engine, slot, id, clientFd, idleTimeout);
-    } catch {
-      this.abandon(slot);
-      return false;
+      for (const role of roles) {
+        const port = rolePort(listen.port, role);
+        try {
+          const id = this.#native.listen(this.#engine, listen.host ?? '', port, BACKLOG);
+          opened.set(role, id);
+          roleOf.set(id, role);
+        } catch (error) {
+          throw listenError(`${role} (${formatOffset(role)})`, listen.host, port, error);
+        }
+      }
+    } catch (error) {
+      for (const id of opened.values()) this.#native.unlisten(this.#engine, id);
+      throw error;
     }
-    this.#slots[slot] = onClose;
-    client.destroy();
-    return true;
+    this.#onClient = (listener, client) => {
+      const role = roleOf.get(listener);
+      if (role === undefined) client.refuse();
+      else onClient(role, client);
+    };
+    return {
+      addresses: () => {
+        const result = new Map<Role, AddressInfo>();
+        for (const [role, id] of opened) {
+          const address = this.#stopped ? undefined : this.#native.listenerAddress(this.#engine, id);
+          if (address) result.set(role, { address: address[0], port: address[1], family: address[2] });
+        }
+        return result;
+      },
+      close: () => {
+        if (!this.#stopped) for (const id of opened.values()) this.#native.unlisten(this.#engine, id);
+        opened.clear();
+      },
+    };
   }
 
-  /** Drops a connected upstream that will not be adopted. */
-  abandon(slot: number): void {
-    if (this.#slots[slot] !== 'connected') return;
-    if (!this.#stopped) this.#native.abandon(this.#engine, slot);
-    this.#release(slot);
-  }
-
-  /** RST to both sides; the close report (reason "requested") is delivered before this returns. */
-  reset(slot: number): void {
-    if (!this.#stopped && typeof this.#slots[slot] === 'function') this.#native.reset(this.#engine, slot);
-  }
-
-  /** Live byte counters and buffered bytes of every adopted connection, by session id. */
+  /** Live byte counters and buffered bytes of every started connection, by slot. */
   snapshot(): Map<number, LiveBytes> {
     const result = new Map<number, LiveBytes>();
     if (this.#stopped) return result;
@@ -205,15 +239,10 @@ export class SplicePath {
     return result;
   }
 
-  /** Resets whatever is still open (each reported as "requested"), fails pending connects, and ends the engine. */
+  /** Closes the listeners and resets whatever is still open (each reported as "requested"). */
   stop(): void {
     if (this.#stopped) return;
-    this.#stopped = true;
     this.#native.stop(this.#engine);
+    this.#stopped = true;
   }
-}
-
-function connectError(errno: string, address: string, timeoutMs: number, cause?: unknown): ConnectError {
-  if (errno === 'ETIMEDOUT') return new ConnectError('ERR_CONNECT_TIMEOUT', errno, address, `connect to ${address} timed out after ${timeoutMs}ms`);
-  return new ConnectError(connectFailureOf(errno), errno, address, `connect to ${address} failed: ${errno}`, cause);
 }
