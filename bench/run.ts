@@ -105,15 +105,20 @@ function record(name: ForwarderName, key: string, value: number): void {
 /** Runs one load and returns it with the forwarder's CPU seconds spent meanwhile. */
 async function measured(forwarder: RunningForwarder, workload: Workload, command: Record<string, number | string>): Promise<{ result: Record<string, number>; cpu: number }> {
   const before = forwarder.pid === undefined ? 0 : cpuSeconds(forwarder.pid);
+  const backendBefore = cpuSeconds(workload.backend.pid!);
   const result = await workload.run({ ...command, port: forwarder.port });
   const cpu = forwarder.pid === undefined ? 0 : cpuSeconds(forwarder.pid) - before;
-  // One core each: a loaded generator next to a forwarder with spare CPU means the figure
-  // shows the generator's limit, not the forwarder's.
+  const loadCore = result.loadCpuSeconds! + cpuSeconds(workload.backend.pid!) - backendBefore;
+  // One core each: a busy load core (generator + backend) next to a forwarder with spare CPU
+  // means the figure shows the load core's limit, not the forwarder's.
   if (forwarder.pid !== undefined && result.seconds! > 0.5) {
     const forwarderLoad = cpu / result.seconds!;
-    const generatorLoad = result.loadCpuSeconds! / result.seconds!;
-    if (forwarderLoad < 0.85 && generatorLoad > 0.9) {
-      notes.add(`${LABELS[forwarder.name]}, ${String(command.kind)}${command.conns ? ` ${String(command.conns)} conn` : ''}: the load generator was the bottleneck (generator ${(generatorLoad * 100).toFixed(0)}% of its core, forwarder ${(forwarderLoad * 100).toFixed(0)}%).`);
+    const loadCoreLoad = loadCore / result.seconds!;
+    if (forwarderLoad < 0.85 && loadCoreLoad > 0.9) {
+      notes.add(
+        `${LABELS[forwarder.name]}, ${String(command.kind)}${command.conns ? ` ${String(command.conns)} conn` : ''}: the load core was the bottleneck ` +
+          `(load generator + backend ${(loadCoreLoad * 100).toFixed(0)}% of their core, forwarder ${(forwarderLoad * 100).toFixed(0)}% of its own).`,
+      );
     }
   }
   return { result, cpu };
