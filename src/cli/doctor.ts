@@ -4,8 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { DOCTOR_COMMANDS } from './doctor-commands.js';
-import { VERSION } from '../version.js';
-import { parseArgs } from './parse.js';
+import { parseArgs, withStandardFlags } from './parse.js';
 import { printError, type CliIo } from './io.js';
 
 export function createDoctorCli(): Argv<Record<string, unknown>> {
@@ -15,13 +14,7 @@ export function createDoctorCli(): Argv<Record<string, unknown>> {
   for (const command of DOCTOR_COMMANDS) {
     parser = parser.command(command.usage, command.describe, command.builder);
   }
-  return parser
-    .demandCommand(1, 'give a command, e.g. nacos-doctor check 10.0.0.1:8848')
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(VERSION)
-    .wrap(Math.min(110, process.stdout.columns ?? 110));
+  return withStandardFlags(parser.demandCommand(1, 'give a command, e.g. nacos-doctor check 10.0.0.1:8848'));
 }
 
 export async function runDoctorCli(argv: readonly string[], io: CliIo): Promise<number> {

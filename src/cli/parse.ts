@@ -5,6 +5,17 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { closestMatch } from '../text.js';
+import { VERSION } from '../version.js';
+
+/** What every bin's parser ends with: strict flags, -h/--help, --version, a readable width. */
+export function withStandardFlags<T>(parser: Argv<T>): Argv<T> {
+  return parser
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(VERSION)
+    .wrap(Math.min(110, process.stdout.columns ?? 110));
+}
 
 export type ParsedArgs = Record<string, unknown> & { _: (string | number)[] };
 

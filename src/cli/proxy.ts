@@ -15,8 +15,7 @@ import { AdminServer } from '../proxy/admin-server.js';
 import { readConfigFile } from '../proxy/config-file.js';
 import { CONFIG_ENV, PROXY_OPTION_SPECS, envName, resolveProxyOptions, type ResolvedOptions } from '../proxy/options.js';
 import { NacosProxy } from '../proxy/proxy.js';
-import { VERSION } from '../version.js';
-import { parseArgs } from './parse.js';
+import { parseArgs, withStandardFlags } from './parse.js';
 import { printError, type CliIo } from './io.js';
 
 export function createProxyCli(): Argv<Record<string, unknown>> {
@@ -43,7 +42,7 @@ export function createProxyCli(): Argv<Record<string, unknown>> {
       requiresArg: true,
     });
   }
-  return parser
+  return withStandardFlags(parser
     .option('config', {
       type: 'string',
       group: 'Operations',
@@ -61,12 +60,7 @@ export function createProxyCli(): Argv<Record<string, unknown>> {
         'Signals: SIGTERM/SIGINT drain connections then exit 0 (twice: reset all, exit 1); SIGHUP reloads --config.',
         'Exit codes: 0 after a clean stop, 1 on a runtime failure, 2 on bad usage (one line on stderr says what to fix).',
       ].join('\n'),
-    )
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(VERSION)
-    .wrap(Math.min(110, process.stdout.columns ?? 110));
+    ));
 }
 
 type FlagValues = Record<string, string | string[] | undefined>;

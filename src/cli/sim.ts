@@ -13,9 +13,8 @@ import type { MemberFaults, MemberSettingsInput } from '../sim/member-state.js';
 import { DEFAULT_NACOS_VERSION, parseNacosVersion } from '../sim/nacos-version.js';
 import type { SimTiming } from '../sim/sim-context.js';
 import { closestMatch } from '../text.js';
-import { VERSION } from '../version.js';
 import { printError, type CliIo } from './io.js';
-import { parseArgs, type ParsedArgs } from './parse.js';
+import { parseArgs, withStandardFlags, type ParsedArgs } from './parse.js';
 
 /** Fault names as typed on the command line, and the member fault each switches on. */
 export const FAULT_NAMES: Readonly<Record<string, keyof MemberFaults>> = Object.freeze({
@@ -26,7 +25,7 @@ export const FAULT_NAMES: Readonly<Record<string, keyof MemberFaults>> = Object.
 });
 
 export function createSimCli(): Argv<Record<string, unknown>> {
-  return yargs()
+  return withStandardFlags(yargs()
     .scriptName('nacos-sim')
     .usage(
       [
@@ -66,12 +65,7 @@ export function createSimCli(): Argv<Record<string, unknown>> {
         'Logs are JSON lines on stderr; the member addresses go to stdout once every member listens.',
         'Signals: SIGTERM/SIGINT stop every member and exit 0. Exit code 2 on bad usage or a port in use.',
       ].join('\n'),
-    )
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(VERSION)
-    .wrap(Math.min(110, process.stdout.columns ?? 110));
+    ));
 }
 
 export interface SimCliOptions {

@@ -17,19 +17,18 @@ async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
-async function readConfig(dir: string, name: string, display: string): Promise<ConfigText | undefined> {
-  const path = display;
+async function readConfig(name: string, path: string): Promise<ConfigText | undefined> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new UsageError(`${display} is not a file`, { code: 'ERR_CONF_FILE' });
+    if (!info.isFile()) throw new UsageError(`${path} is not a file`, { code: 'ERR_CONF_FILE' });
     if (info.size > MAX_CONFIG_BYTES) {
-      throw new UsageError(`${display} is ${info.size} bytes, not a Nacos ${name} (those are a few KiB)`, { code: 'ERR_CONF_FILE' });
+      throw new UsageError(`${path} is ${info.size} bytes, not a Nacos ${name} (those are a few KiB)`, { code: 'ERR_CONF_FILE' });
     }
-    return { path: display, text: await readFile(path, 'utf8') };
+    return { path, text: await readFile(path, 'utf8') };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (errnoCode(error) === 'ENOENT') return undefined;
-    throw new UsageError(`cannot read ${display}: ${errnoCode(error) ?? String(error)}; run as a user who may read it`, { code: 'ERR_CONF_FILE', cause: error });
+    throw new UsageError(`cannot read ${path}: ${errnoCode(error) ?? String(error)}; run as a user who may read it`, { code: 'ERR_CONF_FILE', cause: error });
   }
 }
 
@@ -40,8 +39,8 @@ export async function lintConfigDirectory(path: string, options: { readonly upgr
     });
   }
   const dir = (await isDirectory(join(path, 'conf'))) ? join(path, 'conf') : path;
-  const properties = await readConfig(dir, PROPERTIES_FILE, join(dir, PROPERTIES_FILE));
-  const clusterConf = await readConfig(dir, CLUSTER_FILE, join(dir, CLUSTER_FILE));
+  const properties = await readConfig(PROPERTIES_FILE, join(dir, PROPERTIES_FILE));
+  const clusterConf = await readConfig(CLUSTER_FILE, join(dir, CLUSTER_FILE));
   if (!properties && !clusterConf) {
     throw new UsageError(`neither ${PROPERTIES_FILE} nor ${CLUSTER_FILE} in "${dir}": give the Nacos conf directory, e.g. /home/nacos/conf`, { code: 'ERR_CONF_DIR' });
   }
