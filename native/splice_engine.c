@@ -452,6 +452,9 @@ static int pump(engine *e, conn *c, int d, int64_t now) {
       c->bytes[d] += (uint64_t)n;
       c->pending[d] = (size_t)n;
       c->last_active_ms = now;
+      /* Less than a pipe's worth: the socket was drained. Another read would only say EAGAIN;
+       * level-triggered epoll reports whatever arrives next. */
+      if ((size_t)n < c->pipe[d].capacity) round = ROUNDS_PER_EVENT;
     } else if (n == 0) {
       c->eof[d] = 1;
       if (c->first_eof < 0) c->first_eof = d;
