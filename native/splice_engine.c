@@ -74,6 +74,7 @@ enum { OUT_ACCEPT, OUT_CONNECT, OUT_CLOSE };
 #define ROUNDS_PER_EVENT 8     /* splice rounds per wake-up, so one busy connection cannot starve others */
 #define ACCEPTS_PER_EVENT 64
 #define TICK_MS 20             /* deadline check period while connects, idle timeouts or paused listeners wait */
+#define IDLE_SCAN_MS 250       /* idle timeouts are checked this often (they are seconds long) */
 #define KEEPALIVE_IDLE_S 30    /* as the JavaScript path (TCP_KEEPALIVE_MS) */
 #define MAX_LISTENERS 64
 #define LISTENER_TAG (1ULL << 62)
@@ -123,6 +124,8 @@ typedef struct engine {
   uv_poll_t poll;
   uv_timer_t timer;
   int timer_running;
+  int64_t next_idle_scan;
+  uint32_t connecting;  /* slots with a connect in flight */
   int handles_open;
   int stopped;
   int finalized;
@@ -337,6 +340,7 @@ static int waits(conn *c) { return c->state == S_CONNECTING || (c->state == S_AC
 
 static void slot_free(engine *e, conn *c) {
   if (waits(c)) e->waiting--;
+  if (c->state == S_CONNECTING) e->connecting--;
   e->slots[c->slot] = NULL;
   e->free_slots[e->nfree++] = c->slot;
   if (--e->live == 0) update_ref(e);
@@ -407,6 +411,7 @@ static void connect_failed(engine *e, conn *c, int err) {
   close(c->fd[1]);
   c->fd[1] = -1;
   e->waiting--;
+  e->connecting--;
   c->state = S_ACCEPTED;
   emit_out(e, OUT_CONNECT, c->slot, err);
 }
@@ -482,10 +487,12 @@ static void on_connected(engine *e, conn *c, uint32_t events) {
     connect_failed(e, c, err);
     return;
   }
-  /* Connected: nothing is read until JavaScript calls start(). */
+  /* Connected: nothing is read until JavaScript calls start(). Out of epoll meanwhile, so an
+   * error on the new socket cannot be reported (level-triggered) over and over before then. */
   e->waiting--;
+  e->connecting--;
   c->state = S_CONNECTED;
-  set_interest(e, c, 1, 0);
+  set_interest(e, c, 1, UINT32_MAX);
   emit_out(e, OUT_CONNECT, c->slot, 0);
 }
 
@@ -602,13 +609,16 @@ static void poll_cb(uv_poll_t *handle, int status, int events) {
 static void timer_cb(uv_timer_t *timer) {
   engine *e = timer->data;
   int64_t now = now_ms();
+  int idle_scan = now >= e->next_idle_scan;
+  if (idle_scan) e->next_idle_scan = now + IDLE_SCAN_MS;
   e->in_batch = 1;
-  if (e->waiting > 0) {
+  /* Connect deadlines every tick; idle timeouts, seconds long, every IDLE_SCAN_MS. */
+  if (e->connecting > 0 || (idle_scan && e->waiting > e->connecting)) {
     for (uint32_t slot = 0; slot < e->nslots; slot++) {
       conn *c = e->slots[slot];
       if (c == NULL) continue;
       if (c->state == S_CONNECTING && now >= c->deadline_ms) connect_failed(e, c, ETIMEDOUT);
-      else if (c->state == S_ACTIVE && c->idle_ms > 0 && now - c->last_active_ms >= c->idle_ms) finish(e, c, R_IDLE_TIMEOUT, 0, 0);
+      else if (idle_scan && c->state == S_ACTIVE && c->idle_ms > 0 && now - c->last_active_ms >= c->idle_ms) finish(e, c, R_IDLE_TIMEOUT, 0, 0);
     }
   }
   for (int id = 0; id < MAX_LISTENERS && e->paused_listeners > 0; id++) {
@@ -902,6 +912,7 @@ static napi_value connect_upstream(napi_env env, napi_callback_info info) {
   c->state = S_CONNECTING;
   c->deadline_ms = now_ms() + (int64_t)timeout;
   e->waiting++;
+  e->connecting++;
   set_interest(e, c, 1, EPOLLOUT);
   need_timer(e);
   return NULL;
