@@ -89,6 +89,8 @@ function normaliseContextPath(path: string): string {
 export class NacosHttpClient {
   /** `http://host:port/nacos`, the prefix of every request path. */
   readonly baseUrl: string;
+  /** The context path in use: `/nacos`, `/custom` or `''`. */
+  readonly contextPath: string;
   readonly #options: NacosHttpClientOptions;
   #token: Token | undefined;
   #login: Promise<Token> | undefined;
@@ -101,8 +103,8 @@ export class NacosHttpClient {
       throw new TypeError('NacosHttpClient: give an accessToken or username/password, not both');
     }
     this.#options = options;
-    const contextPath = normaliseContextPath(options.contextPath ?? options.server.contextPath ?? DEFAULT_CONTEXT_PATH);
-    this.baseUrl = `${options.server.scheme}://${formatHostPort(options.server.host, options.server.port)}${contextPath}`;
+    this.contextPath = normaliseContextPath(options.contextPath ?? options.server.contextPath ?? DEFAULT_CONTEXT_PATH);
+    this.baseUrl = `${options.server.scheme}://${formatHostPort(options.server.host, options.server.port)}${this.contextPath}`;
   }
 
   get authenticated(): boolean {
