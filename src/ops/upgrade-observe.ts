@@ -96,23 +96,24 @@ async function probeMember(server: ServerAddress, options: UpgradeObserveOptions
   return { client, observation: { ...withState, metrics, ...(diff ? { diff } : {}) } };
 }
 
-/** The member list from the first member that answers it, members with metrics first. */
-async function readNodes(probed: readonly Probed[], signal: AbortSignal | undefined, logger: Logger | undefined): Promise<ClusterNode[] | undefined> {
+/** The member list from the first member that answers it (members with metrics first), or the last failure. */
+async function readNodes(probed: readonly Probed[], signal: AbortSignal | undefined, logger: Logger | undefined): Promise<{ nodes?: ClusterNode[]; nodesError?: unknown }> {
   const reachable = probed.filter(({ observation }) => observation.metricsError === undefined || !isFinal(observation.metricsError));
   const ordered = [...reachable.filter(({ observation }) => observation.metrics), ...reachable.filter(({ observation }) => !observation.metrics)];
+  let nodesError: unknown;
   for (const { client, observation } of ordered) {
     try {
-      return await firstPresent(client, NODE_PATHS, parseClusterNodes, signal);
+      return { nodes: await firstPresent(client, NODE_PATHS, parseClusterNodes, signal) };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       logger?.debug({ member: observation.address, err: error }, 'cluster nodes unreadable');
+      nodesError = error;
     }
   }
-  return undefined;
+  return nodesError === undefined ? {} : { nodesError };
 }
 
 export async function observeUpgrade(options: UpgradeObserveOptions): Promise<UpgradeInput> {
   const probed = await Promise.all(options.members.map((member) => probeMember(member, options)));
-  const nodes = await readNodes(probed, options.signal, options.logger);
-  return { members: probed.map(({ observation }) => observation), ...(nodes ? { nodes } : {}) };
+  return { members: probed.map(({ observation }) => observation), ...(await readNodes(probed, options.signal, options.logger)) };
 }

@@ -44,6 +44,8 @@ export interface UpgradeInput {
   readonly members: readonly MemberObservation[];
   /** The cluster's member list as one member reported it, when it could be read. */
   readonly nodes?: readonly ClusterNode[];
+  /** Why no member gave the member list, when one was asked. */
+  readonly nodesError?: unknown;
   readonly contextPath?: string;
 }
 
@@ -248,6 +250,18 @@ function leaderFindings(nodes: readonly ClusterNode[], mainPort: number): Findin
   ];
 }
 
+/** The member list decides who is not ready and which Raft groups lack a leader; say why it is missing. */
+function nodesFinding(error: unknown, stage: UpgradeStage): Finding {
+  const { code, message } = error as ErrorLike;
+  return {
+    check: 'upgrade.nodes',
+    status: stage === 'upgrading' ? 'warn' : 'info',
+    title: 'could not read the cluster member list (readyToUpgrade, Raft leaders)',
+    evidence: typeof message === 'string' ? message : String(error),
+    ...(code === 'ERR_NACOS_AUTH' ? { cause: 'AUTH', fix: 'give a Nacos user with --username/--password or --access-token' } : {}),
+  };
+}
+
 function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus[], mainPort: number): Finding {
   switch (decision.stage) {
     case 'upgrading': {
@@ -304,7 +318,11 @@ export function upgradeReport(input: UpgradeInput): Report {
     ...(observation.state?.version ? { title: `Nacos ${observation.state.version}` } : {}),
     findings: [memberFinding(statuses[index]!, observation.member.port), ...(observation.diff ? diffFindings(observation.diff) : [])],
   }));
-  const summary: Finding[] = [stageFinding(decision, statuses, mainPort), ...leaderFindings(input.nodes ?? [], mainPort)];
+  const summary: Finding[] = [
+    stageFinding(decision, statuses, mainPort),
+    ...(input.nodes === undefined && input.nodesError !== undefined ? [nodesFinding(input.nodesError, decision.stage)] : []),
+    ...leaderFindings(input.nodes ?? [], mainPort),
+  ];
   return { command: 'upgrade', sections, summary };
 }
 
