@@ -12,7 +12,7 @@ import { NacosHttpClient } from '../nacos/http-client.js';
 import { parseServerState, type ServerState } from '../nacos/server-state.js';
 import { parseNacosVersion, versionInRange } from '../nacos/server-version.js';
 import { readUpgradeDiff } from './upgrade-diff-read.js';
-import { parseUpgradeMetrics } from './upgrade-metrics.js';
+import { parseUpgradeMetrics, type UpgradeMetrics } from './upgrade-metrics.js';
 import { OPS_API_BELOW, OPS_API_FROM, type MemberObservation, type UpgradeInput } from './upgrade-stage.js';
 
 export const UPGRADE_METRICS_PATH = '/v1/ns/upgrade/ops/metrics';
@@ -86,7 +86,7 @@ async function probeMember(server: ServerAddress, options: UpgradeObserveOptions
   const version = state?.version === undefined ? undefined : parseNacosVersion(state.version);
   // The version says the API cannot be there: memberStatus explains why without asking.
   if (version !== undefined && !versionInRange(version, OPS_API_FROM, OPS_API_BELOW)) return { client, observation: withState };
-  let metrics;
+  let metrics: UpgradeMetrics;
   try {
     metrics = parseUpgradeMetrics(await client.text(UPGRADE_METRICS_PATH, signal ? { signal } : {}), `${client.baseUrl}${UPGRADE_METRICS_PATH}`);
   } catch (error) {
