@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import type { CliIo } from './io.js';
 import type { ParsedArgs } from './parse.js';
 import { LOAD_BALANCER_COMMANDS } from './commands/load-balancer-commands.js';
+import { nacosAuthOptions } from './nacos-auth.js';
 
 export interface DoctorCommand {
   readonly name: string;
@@ -19,6 +20,23 @@ export interface DoctorCommand {
 const JSON_OPTION = { type: 'boolean', describe: 'Print the report as JSON (schema nacos-doctor/report@1)' } as const;
 
 const OPS_COMMANDS: readonly DoctorCommand[] = [
+  {
+    name: 'upgrade',
+    usage: 'upgrade <addresses..>',
+    describe: 'Where a 1.x -> 2.x rolling upgrade stands, from the members\' upgrade ops API (2.0.2-2.1.x): who is not ready, double write, Raft, and with --diff the 1.x/2.x differences',
+    builder: (yargs) =>
+      nacosAuthOptions(
+        yargs
+          .positional('addresses', { type: 'string', array: true, describe: 'The members by their main port: HOST[:PORT] (8848 if omitted), [v6]:PORT or http(s)://HOST:PORT/context' })
+          .option('diff', { type: 'boolean', describe: 'Also list the services (and their instances) that differ between the 1.x and 2.x data of each member' })
+          .option('context-path', { type: 'string', requiresArg: true, describe: "The members' context path ('' for none)", defaultDescription: '/nacos' })
+          .option('timeout', { type: 'string', requiresArg: true, describe: 'Time allowed for each HTTP request', defaultDescription: '5s' }),
+      )
+        .option('json', JSON_OPTION)
+        .example('$0 upgrade 10.0.0.11:8848 10.0.0.12:8848 10.0.0.13:8848', 'where is the cluster in the upgrade guide')
+        .example('NACOS_USERNAME=nacos NACOS_PASSWORD=… $0 upgrade 10.0.0.11 --diff', 'with auth on: which services differ between the 1.x and 2.x data'),
+    run: async (args, io) => (await import('./doctor-upgrade.js')).runUpgrade(args, io),
+  },
   {
     name: 'logs',
     usage: 'logs <dir>',

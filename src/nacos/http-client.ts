@@ -7,6 +7,7 @@
  * - Login with `POST {ctx}/v1/auth/login` (form username/password; open on 1.x-3.x, NACOS-FACTS §3) when
  *   credentials are given; the token goes on every request as the `accessToken` query parameter,
  *   is renewed before its `tokenTtl` runs out, and once more when the server says it expired.
+ *   A token given as `accessToken` is sent as it is and never renewed (there is nothing to log in with).
  * - Non-2xx answers and network failures become the typed errors of src/nacos/http-errors.ts.
  *
  * Built on node:http rather than fetch so that connect and response failures keep their errno
@@ -38,6 +39,8 @@ export interface NacosHttpClientOptions {
   /** Credentials for `POST /v1/auth/login`; without them no token is sent. */
   readonly username?: string;
   readonly password?: string;
+  /** A token the caller already has (e.g. from `nacos-doctor --access-token`); excludes username/password. */
+  readonly accessToken?: string;
   /** Larger bodies fail with ERR_NACOS_BAD_RESPONSE instead of filling memory. */
   readonly maxBodyBytes?: number;
   readonly logger?: Logger;
@@ -86,6 +89,8 @@ function normaliseContextPath(path: string): string {
 export class NacosHttpClient {
   /** `http://host:port/nacos`, the prefix of every request path. */
   readonly baseUrl: string;
+  /** The context path in use: `/nacos`, `/custom` or `''`. */
+  readonly contextPath: string;
   readonly #options: NacosHttpClientOptions;
   #token: Token | undefined;
   #login: Promise<Token> | undefined;
@@ -94,13 +99,16 @@ export class NacosHttpClient {
     if ((options.username === undefined) !== (options.password === undefined)) {
       throw new TypeError('NacosHttpClient: give both username and password, or neither');
     }
+    if (options.accessToken !== undefined && options.username !== undefined) {
+      throw new TypeError('NacosHttpClient: give an accessToken or username/password, not both');
+    }
     this.#options = options;
-    const contextPath = normaliseContextPath(options.contextPath ?? options.server.contextPath ?? DEFAULT_CONTEXT_PATH);
-    this.baseUrl = `${options.server.scheme}://${formatHostPort(options.server.host, options.server.port)}${contextPath}`;
+    this.contextPath = normaliseContextPath(options.contextPath ?? options.server.contextPath ?? DEFAULT_CONTEXT_PATH);
+    this.baseUrl = `${options.server.scheme}://${formatHostPort(options.server.host, options.server.port)}${this.contextPath}`;
   }
 
   get authenticated(): boolean {
-    return this.#options.username !== undefined;
+    return this.#options.username !== undefined || this.#options.accessToken !== undefined;
   }
 
   /** GET (or another method) and the body as text; throws the typed errors on failure. */
@@ -121,6 +129,7 @@ export class NacosHttpClient {
   async request(path: string, options: NacosRequestOptions = {}): Promise<NacosResponse> {
     const useToken = options.auth !== false && this.authenticated;
     if (!useToken) return this.#send(path, options, undefined);
+    if (this.#options.accessToken !== undefined) return this.#send(path, options, this.#options.accessToken);
     try {
       return await this.#send(path, options, (await this.#currentToken(options.signal)).value);
     } catch (error) {
@@ -131,8 +140,9 @@ export class NacosHttpClient {
     }
   }
 
-  /** Logs in now (normally done on demand) and returns the access token. */
+  /** Logs in now (normally done on demand) and returns the access token; a given token is returned as is. */
   async login(signal?: AbortSignal): Promise<string> {
+    if (this.#options.accessToken !== undefined) return this.#options.accessToken;
     this.#token = undefined;
     return (await this.#currentToken(signal)).value;
   }

@@ -20,7 +20,7 @@ export interface ServerState {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -12,6 +12,7 @@ import type { ServerState } from '../nacos/server-state.js';
 import { compareVersions, parseNacosVersion, versionInRange, type NacosVersion } from '../nacos/server-version.js';
 import type { UpgradeMetrics } from './upgrade-metrics.js';
 import { DEFAULT_CONTEXT_PATH } from '../nacos/http-client.js';
+import { diffFindings, type UpgradeDiff } from './upgrade-diff.js';
 import {
   DOUBLE_WRITE_EXPLANATION,
   DOUBLE_WRITE_WARNING,
@@ -29,17 +30,22 @@ export const OPS_API_BELOW = '2.2.0';
 export interface MemberObservation {
   /** What the operator typed, e.g. `10.0.0.1:8848`. */
   readonly address: string;
-  readonly member: { readonly scheme?: string; readonly host: string; readonly port: number };
+  /** `contextPath` is the one in use for this member; default the input's, else `/nacos`. */
+  readonly member: { readonly scheme?: string; readonly host: string; readonly port: number; readonly contextPath?: string };
   readonly state?: ServerState;
   readonly metrics?: UpgradeMetrics;
   /** Why the metrics could not be read: one of the HTTP client's errors (src/nacos/http-errors.ts). */
   readonly metricsError?: unknown;
+  /** With --diff: how this member's 1.x and 2.x data differ. */
+  readonly diff?: UpgradeDiff;
 }
 
 export interface UpgradeInput {
   readonly members: readonly MemberObservation[];
   /** The cluster's member list as one member reported it, when it could be read. */
   readonly nodes?: readonly ClusterNode[];
+  /** Why no member gave the member list, when one was asked. */
+  readonly nodesError?: unknown;
   readonly contextPath?: string;
 }
 
@@ -50,7 +56,8 @@ export type MemberStatus =
   | { readonly kind: 'down'; readonly serverStatus: string; readonly detail: string | undefined }
   | { readonly kind: 'absent'; readonly version: NacosVersion | undefined; readonly why: string; readonly after: boolean; readonly before: boolean }
   | { readonly kind: 'auth'; readonly message: string }
-  | { readonly kind: 'unreachable'; readonly message: string };
+  /** No answer (`code` ERR_CONNECT_* / ERR_HTTP_TIMEOUT) or one that is not the API's (any other code). */
+  | { readonly kind: 'unreachable'; readonly message: string; readonly code: string };
 
 export interface UpgradeDecision {
   readonly stage: UpgradeStage;
@@ -120,7 +127,7 @@ export function memberStatus(observation: MemberObservation, nodes?: readonly Cl
     case 'ERR_NACOS_AUTH':
       return { kind: 'auth', message };
     default:
-      return { kind: 'unreachable', message };
+      return { kind: 'unreachable', message, code: String(error.code ?? '') };
   }
 }
 
@@ -148,7 +155,8 @@ export function decideUpgradeStage(input: UpgradeInput): UpgradeDecision {
   if (upgrading) return { ...base, stage: 'upgrading' };
   const doubleWrite = withMetrics.find(({ metrics }) => metrics.isDoubleWriteEnabled === true);
   if (doubleWrite) {
-    return { ...base, stage: 'double-write-on', command: doubleWriteOffCommand(doubleWrite.observation.member, input.contextPath ?? DEFAULT_CONTEXT_PATH) };
+    const { member } = doubleWrite.observation;
+    return { ...base, stage: 'double-write-on', command: doubleWriteOffCommand(member, member.contextPath ?? input.contextPath ?? DEFAULT_CONTEXT_PATH) };
   }
   return { ...base, stage: 'done' };
 }
@@ -190,7 +198,8 @@ function memberFinding(status: MemberStatus, mainPort: number): Finding {
         fix: raftNoLeaderFix(mainPort),
       };
     case 'absent':
-      return { check: 'upgrade.member', status: status.before ? 'warn' : 'info', title: 'no upgrade ops API', explanation: status.why };
+      // Info only when the version explains the absence (2.2+); before 2.0.2, or unexplained, it needs a look.
+      return { check: 'upgrade.member', status: status.after ? 'info' : 'warn', title: 'no upgrade ops API', explanation: status.why };
     case 'auth':
       return {
         check: 'upgrade.member',
@@ -198,10 +207,29 @@ function memberFinding(status: MemberStatus, mainPort: number): Finding {
         title: 'refused: authentication',
         evidence: status.message,
         cause: 'AUTH',
-        fix: 'give a Nacos user with --username/--password (the doctor logs in with POST /nacos/v1/auth/login)',
+        fix:
+          'give a Nacos user with --username/--password (the doctor logs in with POST /nacos/v1/auth/login) or a token with --access-token ' +
+          '(also NACOS_USERNAME/NACOS_PASSWORD, NACOS_ACCESS_TOKEN); "unknown user!" means the user or password is wrong',
       };
     case 'unreachable':
-      return { check: 'upgrade.member', status: 'fail', title: 'no answer', evidence: status.message, cause: 'UNREACHABLE' };
+      if (status.code === 'ERR_HTTP_TIMEOUT' || status.code.startsWith('ERR_CONNECT_')) {
+        return {
+          check: 'upgrade.member',
+          status: 'fail',
+          title: 'no answer',
+          evidence: status.message,
+          cause: 'UNREACHABLE',
+          fix: `check that the member runs and that ${mainPort} is its main HTTP port (server.port; nacos.server.main.port on 3.x); for a slow member raise --timeout`,
+        };
+      }
+      return {
+        check: 'upgrade.member',
+        status: 'fail',
+        title: 'unexpected answer',
+        evidence: status.message,
+        cause: 'BAD_ANSWER',
+        fix: 'check that the address is a Nacos member\'s main port and the context path (--context-path, default /nacos)',
+      };
   }
 }
 
@@ -220,6 +248,18 @@ function leaderFindings(nodes: readonly ClusterNode[], mainPort: number): Findin
       fix: raftNoLeaderFix(mainPort),
     },
   ];
+}
+
+/** The member list decides who is not ready and which Raft groups lack a leader; say why it is missing. */
+function nodesFinding(error: unknown, stage: UpgradeStage): Finding {
+  const { code, message } = error as ErrorLike;
+  return {
+    check: 'upgrade.nodes',
+    status: stage === 'upgrading' ? 'warn' : 'info',
+    title: 'could not read the cluster member list (readyToUpgrade, Raft leaders)',
+    evidence: typeof message === 'string' ? message : String(error),
+    ...(code === 'ERR_NACOS_AUTH' ? { cause: 'AUTH', fix: 'give a Nacos user with --username/--password or --access-token' } : {}),
+  };
 }
 
 function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus[], mainPort: number): Finding {
@@ -276,9 +316,13 @@ export function upgradeReport(input: UpgradeInput): Report {
   const sections: Section[] = input.members.map((observation, index) => ({
     target: observation.address,
     ...(observation.state?.version ? { title: `Nacos ${observation.state.version}` } : {}),
-    findings: [memberFinding(statuses[index]!, observation.member.port)],
+    findings: [memberFinding(statuses[index]!, observation.member.port), ...(observation.diff ? diffFindings(observation.diff) : [])],
   }));
-  const summary: Finding[] = [stageFinding(decision, statuses, mainPort), ...leaderFindings(input.nodes ?? [], mainPort)];
+  const summary: Finding[] = [
+    stageFinding(decision, statuses, mainPort),
+    ...(input.nodes === undefined && input.nodesError !== undefined ? [nodesFinding(input.nodesError, decision.stage)] : []),
+    ...leaderFindings(input.nodes ?? [], mainPort),
+  ];
   return { command: 'upgrade', sections, summary };
 }
 

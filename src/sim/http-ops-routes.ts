@@ -1,15 +1,14 @@
 /**
  * The operator endpoints a doctor reads (NACOS-FACTS.md §3): health and readiness (v1, v2,
- * v3), server state, naming metrics, cluster members with raft leaders, the 2.0.x upgrade
- * metrics, and login.
+ * v3), server state, naming metrics, cluster members with raft leaders, and login. The 2.0.x
+ * upgrade ops API is in src/sim/http-upgrade-routes.ts.
  */
 import { TOKEN_TTL_SECONDS } from './auth-tokens.js';
 import { memberJson } from './cluster-view.js';
 import { json, requiredParam, result, resultFailure, text, type HttpRoute, type SimHttpRequest, type SimHttpResponse } from './http-route.js';
 import { namingStatus } from './member-state.js';
-import { hasStartupModeState, hasUpgradeOpsMetrics, isAtLeast, metricsOnlyStatusByDefault } from './nacos-version.js';
+import { hasStartupModeState, isAtLeast, metricsOnlyStatusByDefault } from './nacos-version.js';
 import type { SimContext } from './sim-context.js';
-import { formatUpgradeMetrics, upgradeMetrics } from './upgrade-metrics.js';
 
 /** ModuleHealthCheckerHolder: OK, or the modules that are not ready. */
 function readiness(context: SimContext): { ready: boolean; message: string } {
@@ -36,7 +35,8 @@ export function serverState(context: SimContext): Record<string, unknown> {
   };
 }
 
-function subscriberCount(context: SimContext): number {
+/** Subscriptions held by this member's gRPC connections. */
+export function subscriberCount(context: SimContext): number {
   let count = 0;
   for (const connection of context.connections()) count += connection.subscriptions.size;
   return count;
@@ -147,16 +147,6 @@ export const opsRoutes: readonly HttpRoute[] = [
     handle: (request, context) => result(members(request, context)),
   },
   { method: 'GET', path: '/v3/admin/core/cluster/node/list', api: 'v3', handle: (request, context) => result(members(request, context)) },
-  {
-    method: 'GET',
-    path: '/v1/ns/upgrade/ops/metrics',
-    api: 'open',
-    availableIn: hasUpgradeOpsMetrics,
-    handle: (request, context) => {
-      const entries = upgradeMetrics(context.stores.naming, context.settings.upgrade, subscriberCount(context));
-      return request.params.get('json') === 'true' ? json(Object.fromEntries(entries)) : text(formatUpgradeMetrics(entries));
-    },
-  },
   { method: 'POST', path: '/v1/auth/login', api: 'always', handle: login },
   { method: 'POST', path: '/v1/auth/users/login', api: 'always', handle: login },
   { method: 'POST', path: '/v3/auth/user/login', api: 'v3', handle: login },

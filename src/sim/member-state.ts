@@ -17,19 +17,36 @@ export interface MemberFaults {
 
 export const NO_FAULTS: MemberFaults = Object.freeze({ down: false, starting: false, blackHole: false, noRaftLeader: false });
 
-/** Upgrade state shown by `/v1/ns/upgrade/ops/metrics` (2.0.2-2.1.x) and the members' extendInfo. */
+/** An instance of the 1.x data model (fields Nacos defaults when absent: cluster DEFAULT, ephemeral, healthy, weight 1). */
+export interface UpgradeV1Instance {
+  readonly ip: string;
+  readonly port: number;
+  readonly clusterName?: string;
+  readonly ephemeral?: boolean;
+  readonly healthy?: boolean;
+  readonly enabled?: boolean;
+  readonly weight?: number;
+}
+
+/**
+ * Upgrade state shown by the upgrade ops API (`/v1/ns/upgrade/ops/*`, 2.0.2-2.1.x) and the
+ * members' extendInfo. The 1.x data model is what the state says; the 2.x model is the
+ * simulator's registry unless `servicesV2` overrides the service names.
+ */
 export interface UpgradeState {
   /** Member extendInfo.readyToUpgrade. */
   readonly readyToUpgrade: boolean;
   /** Services the 1.x data model holds, as `namespace##group@@name`. */
   readonly servicesV1: readonly string[];
+  /** Instances of 1.x services by `namespace##group@@name`; these services are in the 1.x model too. */
+  readonly instancesV1: Readonly<Record<string, readonly UpgradeV1Instance[]>>;
   /** Services the 2.x model holds; by default the simulator's registry. */
   readonly servicesV2?: readonly string[];
   /** Any metric to force (`upgraded`, `isDoubleWriteEnabled`, `doubleWriteDelayTaskCount`, ...). */
   readonly metrics: Readonly<Record<string, string | number | boolean>>;
 }
 
-export const DEFAULT_UPGRADE_STATE: UpgradeState = Object.freeze({ readyToUpgrade: true, servicesV1: [], metrics: {} });
+export const DEFAULT_UPGRADE_STATE: UpgradeState = Object.freeze({ readyToUpgrade: true, servicesV1: [], instancesV1: {}, metrics: {} });
 
 export interface AuthUser {
   readonly username: string;

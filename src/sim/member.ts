@@ -24,6 +24,7 @@ import { LongPolls, configRoutes } from './http-config-routes.js';
 import { namingRoutes } from './http-naming-routes.js';
 import { opsRoutes } from './http-ops-routes.js';
 import { SimHttpServer } from './http-server.js';
+import { upgradeRoutes } from './http-upgrade-routes.js';
 import { applySettings, type MemberSettings, type MemberSettingsInput } from './member-state.js';
 import { connectionOwner, namingHandlers, notifySubscribers } from './naming-requests.js';
 import type { ServiceKey } from './naming-store.js';
@@ -98,7 +99,7 @@ export class SimMember {
       members: options.members,
       connections: () => this.#connections.values(),
     };
-    this.#http = new SimHttpServer(this.#context, [...opsRoutes, ...configRoutes(this.#longPolls), ...namingRoutes]);
+    this.#http = new SimHttpServer(this.#context, [...opsRoutes, ...upgradeRoutes, ...configRoutes(this.#longPolls), ...namingRoutes]);
     const hooks = {
       connections: this.#connections,
       onRegistered: (connection: SimConnection) => this.#onRegistered(connection),

@@ -1,22 +1,21 @@
 /**
  * `/v1/ns/upgrade/ops/metrics` of Nacos 2.0.2-2.1.x (UpgradeOpsController): the 1.x -> 2.x
- * upgrade progress, as JSON or as `key = value` lines. Values come from the registry and the
- * member's upgrade state; any of them can be forced for tests of `nacos-doctor upgrade`.
+ * upgrade progress, as JSON or as `key = value` lines. Values come from the two data models
+ * (src/sim/upgrade-data.ts) and the member's upgrade state; any of them can be forced for tests
+ * of `nacos-doctor upgrade`.
  */
-import type { NamingStore } from './naming-store.js';
 import type { UpgradeState } from './member-state.js';
+import type { NamingStore } from './naming-store.js';
+import { servicesV1, servicesV2, upgradeServiceName } from './upgrade-data.js';
 
 export type MetricValue = string | number | boolean;
 
-/** `namespace##group@@name`, the form the controller compares v1 and v2 services in. */
-export function upgradeServiceName(namespace: string, groupName: string, serviceName: string): string {
-  return `${namespace}##${groupName}@@${serviceName}`;
-}
-
 export function upgradeMetrics(store: NamingStore, upgrade: UpgradeState, subscribeCount: number): [string, MetricValue][] {
-  const servicesV2 = upgrade.servicesV2 ?? store.services().map((key) => upgradeServiceName(key.namespace, key.groupName, key.serviceName));
-  const v1 = new Set(upgrade.servicesV1);
-  const v2 = new Set(servicesV2);
+  const v1Services = servicesV1(upgrade);
+  const v1 = new Set(v1Services.keys());
+  const v2 = new Set(servicesV2(store, upgrade));
+  let v1Instances = 0;
+  for (const records of v1Services.values()) v1Instances += records.length;
   let ephemeralInstances = 0;
   let persistentInstances = 0;
   const ephemeralServices = new Set<string>();
@@ -39,12 +38,12 @@ export function upgradeMetrics(store: NamingStore, upgrade: UpgradeState, subscr
     ['isDoubleWriteEnabled', false],
     ['doubleWriteDelayTaskCount', 0],
     ['serviceCountV1', v1.size],
-    ['instanceCountV1', 0],
+    ['instanceCountV1', v1Instances],
     ['serviceCountV2', v2.size],
     ['instanceCountV2', store.instanceCount],
     ['subscribeCountV2', subscribeCount],
-    ['responsibleServiceCountV1', 0],
-    ['responsibleInstanceCountV1', 0],
+    ['responsibleServiceCountV1', v1.size],
+    ['responsibleInstanceCountV1', v1Instances],
     ['ephemeralServiceCountV2', ephemeralServices.size],
     ['persistentServiceCountV2', persistentServices.size],
     ['ephemeralInstanceCountV2', ephemeralInstances],

@@ -150,6 +150,18 @@ describe('NacosHttpClient login', () => {
   it('refuses a username without a password', () => {
     expect(() => client(1, { username: 'nacos' })).toThrow(TypeError);
   });
+
+  it('sends a given access token as it is, without logging in', async () => {
+    const http = await authServer();
+    const nacos = client(http.port, { accessToken: 'given-token' });
+    expect(await nacos.json('/v1/x')).toEqual({ token: 'given-token' });
+    expect(await nacos.login()).toBe('given-token');
+    expect(http.requests.map((request) => request.url)).toEqual(['/nacos/v1/x?accessToken=given-token']);
+  });
+
+  it('refuses an access token together with username/password', () => {
+    expect(() => client(1, { accessToken: 't', username: 'nacos', password: 'p' })).toThrow(/not both/);
+  });
 });
 
 describe('NacosHttpClient network failures', () => {

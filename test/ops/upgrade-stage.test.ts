@@ -102,6 +102,13 @@ describe('upgradeReport', () => {
     expect(report.sections[0]!.findings[0]!.title).toBe('still on the 1.x protocol, copying 1.x data (37 tasks pending)');
   });
 
+  it('says why the member list is missing, as a warning while upgrading', async () => {
+    const report = upgradeReport({ members: [member('10.0.0.11', { metrics: await metrics('upgrade-metrics-upgrading.json') })], nodesError: httpError(403, 'user not found!') });
+    expect(report.summary).toContainEqual(expect.objectContaining({ check: 'upgrade.nodes', status: 'warn', cause: 'AUTH', evidence: expect.stringContaining('user not found!') }));
+    const done = upgradeReport({ members: [member('a', { metrics: await metrics('upgrade-metrics-done.txt') })], nodesError: httpError(500, 'boom') });
+    expect(done.summary).toContainEqual(expect.objectContaining({ check: 'upgrade.nodes', status: 'info' }));
+  });
+
   it('reports the end of the upgrade and an auth failure', async () => {
     expect(upgradeReport({ members: [member('a', { metrics: await metrics('upgrade-metrics-done.txt') })] }).summary![0]).toMatchObject({ status: 'ok', check: 'upgrade.stage' });
     const auth = upgradeReport({ members: [member('a', { metricsError: httpError(403, 'user not found!') })] });

@@ -75,7 +75,7 @@ describe('health and state', () => {
   });
 });
 
-describe('upgrade ops metrics (2.0.2-2.1.x)', () => {
+describe('upgrade ops API (2.0.2-2.1.x)', () => {
   test('lists key = value lines computed from the registry, with forced values and the v1/v2 differences', async () => {
     const m = await member({ members: { version: '2.0.4', upgrade: { servicesV1: ['public##DEFAULT_GROUP@@old'], metrics: { upgraded: false, doubleWriteDelayTaskCount: 3 } } } });
     await http(m, 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 'new', ip: '10.0.0.1', port: '80' } });
@@ -95,8 +95,52 @@ describe('upgrade ops metrics (2.0.2-2.1.x)', () => {
     });
   });
 
+  test('counts 1.x instances given per service, and lists them as a 1.x member would', async () => {
+    const m = await member({
+      members: {
+        version: '2.1.0',
+        upgrade: {
+          servicesV1: ['public##DEFAULT_GROUP@@empty'],
+          instancesV1: { 'public##DEFAULT_GROUP@@orders': [{ ip: '10.0.0.1', port: 80 }, { ip: '10.0.0.2', port: 80, clusterName: 'B', healthy: false }], 'dev##G@@pay': [{ ip: '10.0.0.9', port: 90 }] },
+        },
+      },
+    });
+    await http(m, 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 'orders', ip: '10.0.0.1', port: '80' } });
+    expect((await http(m, 'GET', '/nacos/v1/ns/upgrade/ops/metrics', { params: { json: 'true' } })).json()).toMatchObject({
+      serviceCountV1: 3,
+      instanceCountV1: 3,
+      serviceCountV2: 1,
+      'service.V1.not.in.V2': 'public##DEFAULT_GROUP@@empty\ndev##G@@pay',
+      'service.V2.not.in.V1': '',
+    });
+    const list = (ver: string, params: Record<string, string> = {}) =>
+      http(m, 'GET', '/nacos/v1/ns/upgrade/ops/service/list', { params: { ver, pageNo: '1', pageSize: '10', ...params } });
+    expect((await list('v1')).json()).toEqual({ doms: ['empty', 'orders'], count: 2 });
+    expect((await list('v1', { pageSize: '1', pageNo: '2' })).json()).toEqual({ doms: ['orders'], count: 1 });
+    expect((await list('v1', { namespaceId: 'dev', groupName: 'G' })).json()).toEqual({ doms: ['pay'], count: 1 });
+    expect((await list('v2')).json()).toEqual({ doms: ['orders'], count: 1 });
+    const instances = async (ver: string) =>
+      (await http(m, 'GET', '/nacos/v1/ns/upgrade/ops/instance/list', { params: { ver, serviceName: 'DEFAULT_GROUP@@orders' } })).json<{ hosts: { ip: string; clusterName: string; healthy: boolean }[] }>().hosts;
+    expect(await instances('v1')).toEqual([
+      expect.objectContaining({ ip: '10.0.0.1', clusterName: 'DEFAULT', healthy: true }),
+      expect.objectContaining({ ip: '10.0.0.2', clusterName: 'B', healthy: false }),
+    ]);
+    expect(await instances('v2')).toEqual([expect.objectContaining({ ip: '10.0.0.1', clusterName: 'DEFAULT' })]);
+  });
+
+  test('service and instance lists refuse what the controller refuses, and need a token with auth on', async () => {
+    const m = await member({ members: { version: '2.0.4', auth: { username: 'nacos', password: 'pw' } } });
+    expect(await http(m, 'GET', '/nacos/v1/ns/upgrade/ops/service/list', { params: { ver: 'v1' } })).toMatchObject({ status: 403, text: 'user not found!' });
+    const asUser = { username: 'nacos', password: 'pw' };
+    expect(await http(m, 'GET', '/nacos/v1/ns/upgrade/ops/service/list', { params: { ver: 'v1', ...asUser } })).toMatchObject({ status: 400, text: expect.stringContaining("'pageNo'") });
+    expect(await http(m, 'GET', '/nacos/v1/ns/upgrade/ops/instance/list', { params: { serviceName: 'orders', ...asUser } })).toMatchObject({ status: 400, text: expect.stringContaining('groupName@@serviceName') });
+    expect((await http(m, 'GET', '/nacos/v1/ns/upgrade/ops/metrics')).status).toBe(200);
+  });
+
   test('is 404 on versions without it', async () => {
     expect((await http(await member(), 'GET', '/nacos/v1/ns/upgrade/ops/metrics')).status).toBe(404);
+    const old = await member({ members: { version: '2.0.1' } });
+    expect((await http(old, 'GET', '/nacos/v1/ns/upgrade/ops/service/list', { params: { pageNo: '1', pageSize: '1' } })).status).toBe(404);
   });
 });
 
