@@ -6,7 +6,8 @@
  * - One deadline per request (`timeoutMs`, default 5 s) and an optional caller AbortSignal.
  * - Login with `POST {ctx}/v1/auth/login` (form username/password; open on 1.x-3.x, NACOS-FACTS §3) when
  *   credentials are given; the token goes on every request as the `accessToken` query parameter,
- *   is renewed before its `tokenTtl` runs out, and once more when the server says it expired.
+ *   is renewed before its `tokenTtl` runs out, and once more when the server says it expired. A token
+ *   given as `accessToken` is sent as it is and never renewed.
  * - Non-2xx answers and network failures become the typed errors of src/nacos/http-errors.ts.
  *
  * Built on node:http rather than fetch so that connect and response failures keep their errno
@@ -38,6 +39,8 @@ export interface NacosHttpClientOptions {
   /** Credentials for `POST /v1/auth/login`; without them no token is sent. */
   readonly username?: string;
   readonly password?: string;
+  /** A token obtained elsewhere, sent instead of logging in; never renewed. */
+  readonly accessToken?: string;
   /** Larger bodies fail with ERR_NACOS_BAD_RESPONSE instead of filling memory. */
   readonly maxBodyBytes?: number;
   readonly logger?: Logger;
@@ -94,13 +97,16 @@ export class NacosHttpClient {
     if ((options.username === undefined) !== (options.password === undefined)) {
       throw new TypeError('NacosHttpClient: give both username and password, or neither');
     }
+    if (options.username !== undefined && options.accessToken !== undefined) {
+      throw new TypeError('NacosHttpClient: give username/password or accessToken, not both');
+    }
     this.#options = options;
     const contextPath = normaliseContextPath(options.contextPath ?? options.server.contextPath ?? DEFAULT_CONTEXT_PATH);
     this.baseUrl = `${options.server.scheme}://${formatHostPort(options.server.host, options.server.port)}${contextPath}`;
   }
 
   get authenticated(): boolean {
-    return this.#options.username !== undefined;
+    return this.#options.username !== undefined || this.#options.accessToken !== undefined;
   }
 
   /** GET (or another method) and the body as text; throws the typed errors on failure. */
@@ -125,7 +131,8 @@ export class NacosHttpClient {
       return await this.#send(path, options, (await this.#currentToken(options.signal)).value);
     } catch (error) {
       const reason = (error as Partial<NacosAuthError>).reason;
-      if ((error as { code?: unknown }).code !== 'ERR_NACOS_AUTH' || (reason !== 'token-expired' && reason !== 'token-invalid')) throw error;
+      const renewable = this.#options.accessToken === undefined && (reason === 'token-expired' || reason === 'token-invalid');
+      if ((error as { code?: unknown }).code !== 'ERR_NACOS_AUTH' || !renewable) throw error;
       this.#token = undefined;
       return this.#send(path, options, (await this.#currentToken(options.signal)).value);
     }
@@ -138,6 +145,7 @@ export class NacosHttpClient {
   }
 
   #currentToken(signal: AbortSignal | undefined): Promise<Token> {
+    if (this.#options.accessToken !== undefined) return Promise.resolve({ value: this.#options.accessToken, renewAt: Number.POSITIVE_INFINITY });
     if (this.#token && Date.now() < this.#token.renewAt) return Promise.resolve(this.#token);
     // Concurrent requests share one login.
     this.#login ??= this.#fetchToken(signal).finally(() => {
