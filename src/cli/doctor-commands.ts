@@ -45,6 +45,14 @@ const CHECK_COMMAND: DoctorCommand = {
   run: async (args, io) => (await import('./doctor-check.js')).runCheckCommand(args, io),
 };
 
+const DEMO_COMMAND: DoctorCommand = {
+  name: 'demo',
+  usage: 'demo',
+  describe: 'See check work in one command: a 3-member nacos-sim cluster checked directly, through nacos-proxy and through a broken nginx HTTP/2 front (when nginx is installed)',
+  builder: (yargs) => yargs,
+  run: async (_args, io) => (await import('./doctor-demo.js')).runDemoCommand(io),
+};
+
 const OPS_COMMANDS: readonly DoctorCommand[] = [
   {
     name: 'logs',
@@ -72,4 +80,4 @@ const OPS_COMMANDS: readonly DoctorCommand[] = [
   },
 ];
 
-export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [CHECK_COMMAND, ...LOAD_BALANCER_COMMANDS, ...OPS_COMMANDS];
+export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [CHECK_COMMAND, DEMO_COMMAND, ...LOAD_BALANCER_COMMANDS, ...OPS_COMMANDS];

@@ -9,7 +9,7 @@ import { renderRunFlags } from '../generate/docker.js';
 import { resolveDockerOptions } from '../generate/docker-options.js';
 import { resolveNginxOptions } from '../generate/nginx-options.js';
 import { RAFT_NO_LEADER_EXPLANATION, raftNoLeaderFix, safeRolePort } from '../ops/upgrade-guide.js';
-import { DEFAULT_MAIN_PORT, formatOffset, type Role } from '../ports.js';
+import { DEFAULT_MAIN_PORT, formatOffset, isValidPort, mainPortOf, type Role } from '../ports.js';
 import type { CheckOptions } from './check-options.js';
 import { observedMajorVersion, observedMembers, observedServerPort } from './observed.js';
 import type { Observations, Target } from './probe.js';
@@ -130,11 +130,11 @@ function clientGrpcPort(facts: AdviceFacts): string {
   return String(safeRolePort(facts.target.port, 'client-grpc') ?? formatOffset('client-grpc'));
 }
 
-/** The member's gRPC port, as `main port + 1000 (here 9848)` when the address balances over several members. */
+/** `the member's gRPC port 9848`, or `each member's gRPC port (its main port + 1000, e.g. 9848)` when their main ports differ. */
 function memberGrpcPort(facts: AdviceFacts): string {
   const port = String(safeRolePort(memberMainPort(facts), 'client-grpc') ?? formatOffset('client-grpc'));
   const members = facts.observed && observedMembers(facts.observed);
-  return members && new Set(members.map((member) => member.port)).size > 1 ? `(its main port + 1000, e.g. ${port})` : port;
+  return members && new Set(members.map((member) => member.port)).size > 1 ? `each member's gRPC port (its main port + 1000, e.g. ${port})` : `the members' gRPC port ${port}`;
 }
 
 const PROXY_SPLITS =
@@ -146,7 +146,7 @@ const PROXY_SPLITS =
 function tcpInsteadOfHttp(facts: AdviceFacts): string {
   return forwardAsTcp(
     facts,
-    `forward ${clientGrpcPort(facts)} as plain TCP (layer 4) to each member's ${memberGrpcPort(facts)}, never as HTTP/2 or gRPC; ` +
+    `forward ${clientGrpcPort(facts)} as plain TCP (layer 4) to ${memberGrpcPort(facts)}, never as HTTP/2 or gRPC; ` +
       'in Istio declare the port as TCP (name it tcp-…, appProtocol: tcp):',
     false,
   );
@@ -182,7 +182,7 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       fix: forwardAsTcp(
         facts,
         [
-          `open port ${clientGrpcPort(facts)} of ${hostOf(facts)} to the clients, as plain TCP to each member's gRPC port ${memberGrpcPort(facts)}:`,
+          `open port ${clientGrpcPort(facts)} of ${hostOf(facts)} to the clients, as plain TCP to ${memberGrpcPort(facts)}:`,
           `  on a member:                  ss -ltnp | grep ${safeRolePort(memberMainPort(facts), 'client-grpc') ?? ''}   (Nacos 2.x/3.x listens there; else see logs/start.out)`,
         ].join('\n'),
         true,
@@ -221,7 +221,7 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       explanation:
         `you gave port ${facts.target.port}, but the server reports its own main port ${serverPort} (server_port): a VIP, NAT, load balancer or port ` +
         `mapping translates the port. Clients compute the gRPC port on their side of the mapping: ${facts.target.port} + 1000 = ${clientGrpcPort(facts)}, ` +
-        `and that must reach the member's ${memberGrpcPort(facts)}` +
+        `and that must reach ${memberGrpcPort(facts)}` +
         (facts.target.port < 1024 ? ` (a VIP on port ${facts.target.port} makes clients dial ${clientGrpcPort(facts)})` : ''),
       fix: forwardAsTcp(facts, `make the VIP or mapping forward ${clientGrpcPort(facts)} to ${memberGrpcPort(facts)} as plain TCP, next to ${facts.target.port} -> ${serverPort}:`, true),
     };
@@ -235,7 +235,7 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     explanation:
       `the port answered with something that is not HTTP/1.1${facts.detail ? ` (${facts.detail})` : ''}. If it is a gRPC port (a server's main port + 1000), ` +
       'the address names the wrong port: clients add 1000 themselves, and the server logs "Unexpected HTTP/1.x request"',
-    fix: `give the clients the main port (${facts.target.port > 1000 ? facts.target.port - 1000 : 'P'} if this is P+1000), not the gRPC port`,
+    fix: `give the clients the main port (${isValidPort(mainPortOf(facts.target.port, 'client-grpc')) ? mainPortOf(facts.target.port, 'client-grpc') : 'P'} if this is P+1000), not the gRPC port`,
   }),
   NOT_NACOS_HTTP: (facts) => ({
     explanation:
@@ -313,7 +313,7 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
   }),
   NOT_NACOS_GRPC: (facts) => ({
     explanation: `the port answers, but not as a Nacos gRPC server${facts.detail ? ` (${facts.detail})` : ''}: it may forward to the member's HTTP port or to another service (a stream listen Y+1000 with proxy_pass to 8848 instead of 9848 is a known mistake)`,
-    fix: `make ${facts.port ?? 'this port'} forward to each member's gRPC port ${memberGrpcPort(facts)} (main port + 1000)`,
+    fix: `make ${facts.port ?? 'this port'} forward to ${memberGrpcPort(facts)}`,
   }),
   PROXY_BAD_GATEWAY: (facts) => ({
     explanation: `a proxy on the gRPC port answered the call itself${facts.detail ? ` (${facts.detail})` : ''}: it terminates HTTP/2 and could not reach its upstream`,

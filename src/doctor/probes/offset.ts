@@ -16,11 +16,16 @@ export function isVipPort(port: number): boolean {
   return port < 1024;
 }
 
-function grpcWorks(observed: Observations): boolean | undefined {
+/**
+ * Whether clients' P+1000 reaches a Nacos gRPC server: true once a ServerCheck was answered
+ * (even through a proxy that then splits the connection, which other findings report), false
+ * when the port does not even accept connections, undefined when it cannot be told.
+ */
+function grpcReached(observed: Observations): boolean | undefined {
   const grpc = observed.grpc?.ports.find((port) => port.role === 'client-grpc');
-  if (grpc?.healthCheck?.ok) return grpc.healthCheck.value.errorCode === 0;
+  if (grpc?.serverCheck?.ok) return true;
   const dialed = observedDial(observed, 'client-grpc');
-  return dialed === undefined ? undefined : dialed.outcome === 'open' ? undefined : false;
+  return dialed === undefined || dialed.outcome === 'open' ? undefined : false;
 }
 
 export function classifyOffset(observed: Observations, target: Target): Finding[] {
@@ -29,7 +34,7 @@ export function classifyOffset(observed: Observations, target: Target): Finding[
   const clientGrpc = safeRolePort(dialled, 'client-grpc');
   if (clientGrpc === undefined) return [];
   const serverPort = observedServerPort(observed);
-  const works = grpcWorks(observed);
+  const works = grpcReached(observed);
   const data = { dialledPort: dialled, clientGrpcPort: clientGrpc, serverPort: serverPort ?? null };
   if (serverPort === dialled) {
     return [
