@@ -57,9 +57,13 @@ const NGINX_HTTP_TIMEOUT_MS = 60_000;
 
 function cutDetail(hold: HoldObservation, observed: Observations): string {
   const after = `after ${formatMs(hold.heldMs)}`;
-  const terminating = ['nginx-h2', 'h2-proxy'].includes(h2VerdictOf(observed, 'client-grpc') ?? '');
-  if (terminating && Math.abs(hold.heldMs - NGINX_HTTP_TIMEOUT_MS) <= 5000) {
-    return `${after}, the 60 s default of nginx grpc_read_timeout/client_body_timeout, with nginx terminating HTTP/2`;
+  const verdict = h2VerdictOf(observed, 'client-grpc');
+  if (verdict === 'nginx-h2' || verdict === 'h2-proxy') {
+    const proxy = verdict === 'nginx-h2' ? 'nginx' : 'the HTTP/2 proxy';
+    const timeouts = 'nginx grpc_read_timeout/client_body_timeout';
+    return Math.abs(hold.heldMs - NGINX_HTTP_TIMEOUT_MS) <= 5000
+      ? `${after}: ${proxy} ended the idle bi-stream at the 60 s default of ${timeouts}, because it terminates HTTP/2`
+      : `${after}: ${proxy} ended the idle bi-stream because it terminates HTTP/2 (${timeouts} end idle gRPC streams, 60 s by default)`;
   }
   if (hold.heldMs < HEARTBEAT_INTERVAL_MS + 1000) return `${after}, shorter than the 5 s client heartbeat: an idle timeout in the path is too short`;
   return after;
