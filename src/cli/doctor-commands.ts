@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import type { CliIo } from './io.js';
 import type { ParsedArgs } from './parse.js';
 import { LOAD_BALANCER_COMMANDS } from './commands/load-balancer-commands.js';
+import { CHECK_DEFAULTS } from '../doctor/check-options.js';
 
 export interface DoctorCommand {
   readonly name: string;
@@ -28,7 +29,8 @@ const CHECK_COMMAND: DoctorCommand = {
       .positional('address', {
         type: 'string',
         array: true,
-        describe: "The client's serverAddr: host, host:port, [v6]:port, http(s)://host:port/context, comma-separated lists (default 127.0.0.1:8848)",
+        default: [CHECK_DEFAULTS.address],
+        describe: "The client's serverAddr: host, host:port, [v6]:port, http(s)://host:port/context, comma-separated lists",
       })
       .option('context-path', { type: 'string', requiresArg: true, describe: 'Context path of the HTTP API when the address has none (default /nacos; / for none)' })
       .option('username', { type: 'string', requiresArg: true, describe: 'Log in as this user (default: $NACOS_USERNAME)' })

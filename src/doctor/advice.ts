@@ -163,7 +163,7 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       '(server.port, 3.x nacos.server.main.port) or interface, or the port is not published or forwarded. Clients log in and call the HTTP API ' +
       'here, and derive the gRPC port from it',
     fix: [
-      `on the server: ss -ltnp | grep ${facts.target.port}   (is Nacos listening, and on which address?); logs/start.out says why it did not start`,
+      `on the server: ss -ltnp 'sport = :${facts.target.port}'   (is Nacos listening, and on which address?); logs/start.out says why it did not start`,
       `Docker: publish the port together with the gRPC port: ${dockerFlags(facts) ?? '-p P:8848 -p P+1000:9848'}`,
     ].join('\n'),
   }),
@@ -183,7 +183,7 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
         facts,
         [
           `open port ${clientGrpcPort(facts)} of ${hostOf(facts)} to the clients, as plain TCP to ${memberGrpcPort(facts)}:`,
-          `  on a member:                  ss -ltnp | grep ${safeRolePort(memberMainPort(facts), 'client-grpc') ?? ''}   (Nacos 2.x/3.x listens there; else see logs/start.out)`,
+          `  on a member:                  ss -ltnp 'sport = :${safeRolePort(memberMainPort(facts), 'client-grpc') ?? ''}'   (Nacos 2.x/3.x listens there; else see logs/start.out)`,
         ].join('\n'),
         true,
       ),
@@ -282,7 +282,9 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     fix: 'log in again for a fresh token; give every member the same nacos.core.auth.plugin.nacos.token.secret.key; keep the members\' clocks in sync (NTP)',
   }),
   H2_TERMINATING_PROXY: (facts) => ({
-    explanation: `an HTTP/2-terminating proxy answers on the gRPC port${facts.detail ? ` (${facts.detail})` : ''}. ${PROXY_SPLITS}`,
+    explanation:
+      `an HTTP/2-terminating proxy answers on the gRPC port${facts.detail ? ` (${facts.detail})` : ''}: it opens its own connections to the members, so one ` +
+      'client\'s requests reach Nacos on different connections, which Nacos refuses with "Connection is unregistered." (errorCode 301)',
     fix: tcpInsteadOfHttp(facts),
   }),
   CONNECTION_SPLIT: (facts) => ({

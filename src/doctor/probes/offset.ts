@@ -29,7 +29,8 @@ function grpcReached(observed: Observations): boolean | undefined {
 }
 
 export function classifyOffset(observed: Observations, target: Target): Finding[] {
-  if (observed.tcp === undefined) return [];
+  // Nothing to reason about without the main port: the TCP finding says why.
+  if (observed.tcp === undefined || observedDial(observed, 'main')?.outcome !== 'open') return [];
   const dialled = target.port;
   const clientGrpc = safeRolePort(dialled, 'client-grpc');
   if (clientGrpc === undefined) return [];
