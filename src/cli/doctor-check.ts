@@ -31,5 +31,10 @@ export async function runCheckCommand(args: ParsedArgs, io: CliIo): Promise<numb
   } finally {
     progress.clear();
   }
+  if (interrupt.signal.aborted) {
+    // Probes stopped half-way report failures that are not the network's: print none of them.
+    io.stderr.write('nacos-doctor: check interrupted; no report\n');
+    return 130;
+  }
   return writeReport(report, { json: args.json === true }, io);
 }

@@ -26,6 +26,7 @@ export const CHECK_CAUSES = [
   'OFFSET_NOT_KEPT',
   'HTTP_NO_ANSWER',
   'NOT_HTTP',
+  'HTTPS_FAILED',
   'NOT_NACOS_HTTP',
   'NOT_READY',
   'SERVER_STARTING',
@@ -236,6 +237,12 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       `the port answered with something that is not HTTP/1.1${facts.detail ? ` (${facts.detail})` : ''}. If it is a gRPC port (a server's main port + 1000), ` +
       'the address names the wrong port: clients add 1000 themselves, and the server logs "Unexpected HTTP/1.x request"',
     fix: `give the clients the main port (${isValidPort(mainPortOf(facts.target.port, 'client-grpc')) ? mainPortOf(facts.target.port, 'client-grpc') : 'P'} if this is P+1000), not the gRPC port`,
+  }),
+  HTTPS_FAILED: (facts) => ({
+    explanation:
+      `the HTTPS handshake with the main port failed${facts.detail ? ` (${facts.detail})` : ''}: its certificate is not trusted here (self-signed, another CA, ` +
+      'another name), or the address says https:// for a port that speaks plain HTTP. Clients given the same https:// address fail the same way',
+    fix: 'use http:// when the server has no TLS on its main port; otherwise give this machine and the clients the CA that signed the certificate (for nacos-doctor: NODE_EXTRA_CA_CERTS=ca.pem)',
   }),
   NOT_NACOS_HTTP: (facts) => ({
     explanation:

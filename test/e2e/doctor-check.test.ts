@@ -13,7 +13,7 @@ import { startBlackHole } from '../helpers/black-hole.js';
 import { startProxy } from '../helpers/proxy.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
 import { simsClosedAfterEach, startSim, type SimHarness } from '../helpers/sim.js';
-import { runBin } from '../helpers/spawn.js';
+import { runBin, startBin } from '../helpers/spawn.js';
 
 function check(flags: CheckFlags, env: NodeJS.ProcessEnv = {}): Promise<Report> {
   return runCheck(resolveCheckOptions(flags, env));
@@ -212,5 +212,17 @@ describe('check a member with a fault', () => {
     const hold = finding(await checking, 'hold');
     expect(hold).toMatchObject({ status: 'fail', cause: 'CONNECTION_CUT' });
     expect(rolePort(member.mainPort, 'client-grpc')).toBe(hold.data?.port);
+  });
+
+  it('Ctrl-C stops the probes at once and prints no half report', async () => {
+    const { cluster } = await sim();
+    const running = startBin('nacos-doctor', ['check', cluster.serverAddr, '--hold', '60s', '--log-level', 'debug']);
+    // Every probe but the hold has finished: the hold is under way.
+    await running.waitForLog((line) => line.msg === 'probe finished' && line.probe === 'grpc');
+    running.child.kill('SIGINT');
+    const result = await running.exited;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('nacos-doctor: check interrupted; no report');
   });
 });

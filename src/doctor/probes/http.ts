@@ -86,18 +86,32 @@ function isNetwork(failure: Failure): boolean {
  * Why no readiness API answered, when none did: the finding reports the network or protocol
  * cause once, and the other HTTP findings point to it.
  */
+/** TLS failures of an https:// address: certificates, or TLS spoken to a plain HTTP port. */
+const TLS_ERRNO = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
 function silence(failures: readonly Failure[], observed: Observations): { cause: CheckCause | undefined; failure: Failure } {
   const first = failures[0]!;
   const mainOpen = observedDial(observed, 'main')?.outcome === 'open';
   const parse = failures.find((failure) => failure.errno?.startsWith('HPE_'));
   if (parse) return { cause: 'NOT_HTTP', failure: parse };
+  const tls = failures.find((failure) => TLS_ERRNO.test(failure.errno ?? ''));
+  if (tls) return { cause: 'HTTPS_FAILED', failure: tls };
   if (failures.every((failure) => failure.code === 'ERR_NACOS_API_ABSENT')) return { cause: 'NOT_NACOS_HTTP', failure: first };
-  const timeout = failures.find((failure) => failure.code === 'ERR_HTTP_TIMEOUT');
-  if (timeout && mainOpen) return { cause: 'HTTP_NO_ANSWER', failure: timeout };
-  // The TCP finding already reports a closed or filtered port.
-  if (failures.every(isNetwork)) return { cause: undefined, failure: first };
+  if (failures.every(isNetwork)) {
+    // A closed or filtered port is the TCP finding's to report; an open one that gives no answer is this one's.
+    if (!mainOpen) return { cause: undefined, failure: first };
+    const reset = failures.find((failure) => failure.code === 'ERR_CONNECT_RESET');
+    return reset ? { cause: 'PORT_RESET', failure: reset } : { cause: 'HTTP_NO_ANSWER', failure: failures.find((failure) => failure.code === 'ERR_HTTP_TIMEOUT') ?? first };
+  }
   return { cause: undefined, failure: failures.find((failure) => !isNetwork(failure) && failure.code !== 'ERR_NACOS_API_ABSENT') ?? first };
 }
+
+const SILENCE_TITLES: Readonly<Partial<Record<CheckCause, (port: number) => string>>> = {
+  HTTP_NO_ANSWER: (port) => `port ${port} accepts connections but sends no HTTP answer`,
+  PORT_RESET: (port) => `port ${port} accepts connections, then resets them without an HTTP answer`,
+  NOT_HTTP: (port) => `port ${port} does not answer HTTP/1.1`,
+  HTTPS_FAILED: (port) => `HTTPS to port ${port} fails`,
+};
 
 function readinessFinding(http: HttpObservation, observed: Observations, target: Target): Finding {
   const answers = (Object.keys(READINESS_PATHS) as ReadinessApi[]).flatMap((api) => {
@@ -134,17 +148,12 @@ function readinessFinding(http: HttpObservation, observed: Observations, target:
   if (cause === undefined && failures.every(isNetwork)) {
     return { check: 'http.readiness', status: 'skipped', title: `HTTP API not reachable: ${failure.message}`, data: { code: failure.code } };
   }
-  const detail = failure.errno?.startsWith('HPE_') ? failure.errno : undefined;
-  const { explanation, fix } = advice(cause ?? 'NOT_NACOS_HTTP', { target, observed, ...(detail ? { detail } : {}) });
+  const detail = failure.errno;
+  const { explanation, fix } = advice(cause ?? 'NOT_NACOS_HTTP', { target, observed, role: 'main', port: target.port, ...(detail ? { detail } : {}) });
   return {
     check: 'http.readiness',
     status: 'fail',
-    title:
-      cause === 'HTTP_NO_ANSWER'
-        ? `port ${target.port} accepts connections but sends no HTTP answer`
-        : cause === 'NOT_HTTP'
-          ? `port ${target.port} does not answer HTTP/1.1`
-          : `no Nacos readiness API answers on ${target.port}`,
+    title: SILENCE_TITLES[cause ?? 'NOT_NACOS_HTTP']?.(target.port) ?? `no Nacos readiness API answers on ${target.port}`,
     evidence: failure.message,
     cause: cause ?? 'NOT_NACOS_HTTP',
     explanation,
@@ -225,7 +234,7 @@ export function classifyHttp(observed: Observations, target: Target): Finding[] 
   if (http === undefined) return [];
   const readinessResult = readinessFinding(http, observed, target);
   const findings = [readinessResult];
-  if (readinessResult.status === 'skipped' || readinessResult.cause === 'HTTP_NO_ANSWER' || readinessResult.cause === 'NOT_HTTP') return findings;
+  if (readinessResult.status === 'skipped' || (readinessResult.cause !== undefined && readinessResult.cause in SILENCE_TITLES)) return findings;
   findings.push(stateFinding(http, observed));
   const naming = namingFinding(http, observed, target);
   if (naming) findings.push(naming);

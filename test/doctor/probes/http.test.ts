@@ -67,4 +67,14 @@ describe('classifyHttp', () => {
     expect(grpcPort[0]).toMatchObject({ cause: 'NOT_HTTP' });
     expect(grpcPort[0]!.fix).toContain('8848');
   });
+
+  it('tells a TLS failure of an https:// address and a reset without answer apart', () => {
+    const tls = failed<never>({ code: 'ERR_CONNECT', errno: 'ERR_SSL_WRONG_VERSION_NUMBER', phase: 'connect' });
+    const https = classifyHttp({ http: http({ readiness: { v1: tls, v2: tls, v3: tls } }), tcp: dials(8848) }, target('https://10.0.0.1:8848'));
+    expect(https).toEqual([expect.objectContaining({ status: 'fail', cause: 'HTTPS_FAILED', title: 'HTTPS to port 8848 fails' })]);
+    const reset = failed<never>({ code: 'ERR_CONNECT_RESET', errno: 'ECONNRESET', phase: 'response' });
+    const cut = classifyHttp({ http: http({ readiness: { v1: reset, v2: reset, v3: reset } }), tcp: dials(8848) }, target());
+    expect(cut).toEqual([expect.objectContaining({ status: 'fail', cause: 'PORT_RESET' })]);
+    expect(cut[0]!.fix).toContain('port 8848');
+  });
 });
