@@ -110,6 +110,10 @@ async function handshakePort(target: Target & { ip: string }, role: GrpcRole, co
       const failure = responseFailure(response);
       return { errorCode: failure?.errorCode ?? 0, message: failure?.message ?? '' };
     });
+    context.logger.debug(
+      { target: target.label, role, connectionIds: [serverCheck.value.connectionId, setup.value.connectionId], healthCheck: healthCheck.ok ? healthCheck.value : healthCheck.failure },
+      'grpc handshake',
+    );
     return { ...base, setup, healthCheck };
   } finally {
     // Drop the connection at once: a polite GOAWAY would wait for the bi-stream.

@@ -57,6 +57,8 @@ function collect(socket: Socket, timeoutMs: number, enough: (bytes: Buffer) => b
       socket.off('data', onData);
       socket.off('close', onClose);
       socket.off('error', onError);
+      // Keep what arrives next in the socket until the next collect() reads it.
+      socket.pause();
       resolve({ bytes, end });
     };
     const onData = (chunk: Buffer): void => {

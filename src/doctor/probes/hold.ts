@@ -153,6 +153,7 @@ export const holdProbe: ObservingProbe<'hold'> = {
         else if (responseFailure(beat.value)?.errorCode === NacosErrorCode.UN_REGISTER) heartbeats.unregistered += 1;
       }
       const heldMs = performance.now() - started;
+      context.logger.debug({ target: target.label, heldMs: Math.round(heldMs), cut: ended?.how, heartbeats, clientDetections }, 'hold ended');
       return { port, requestedMs, open, heldMs, ...(ended ? { cut: ended } : {}), heartbeats, clientDetections };
     } finally {
       stop.abort();
