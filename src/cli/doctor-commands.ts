@@ -8,6 +8,7 @@ import type { CliIo } from './io.js';
 import type { ParsedArgs } from './parse.js';
 import { LOAD_BALANCER_COMMANDS } from './commands/load-balancer-commands.js';
 import { nacosAuthOptions } from './nacos-auth.js';
+import { CHECK_DEFAULTS } from '../doctor/check-options.js';
 
 export interface DoctorCommand {
   readonly name: string;
@@ -18,6 +19,42 @@ export interface DoctorCommand {
 }
 
 const JSON_OPTION = { type: 'boolean', describe: 'Print the report as JSON (schema nacos-doctor/report@1)' } as const;
+
+const CHECK_COMMAND: DoctorCommand = {
+  name: 'check',
+  usage: 'check [address..]',
+  describe:
+    'Find why Nacos clients cannot connect: DNS, TCP on P/P+1000/P+1001, the HTTP API, auth, the Nacos gRPC handshake and what answers on the gRPC port; per address the evidence, the cause and the fix',
+  builder: (yargs) =>
+    yargs
+      .positional('address', {
+        type: 'string',
+        array: true,
+        default: [CHECK_DEFAULTS.address],
+        describe: "The client's serverAddr: host, host:port, [v6]:port, http(s)://host:port/context, comma-separated lists",
+      })
+      .option('context-path', { type: 'string', requiresArg: true, describe: 'Context path of the HTTP API when the address has none (default /nacos; / for none)' })
+      .option('username', { type: 'string', requiresArg: true, describe: 'Log in as this user (default: $NACOS_USERNAME)' })
+      .option('password', { type: 'string', requiresArg: true, describe: 'Password for --username (default: $NACOS_PASSWORD); never printed' })
+      .option('access-token', { type: 'string', requiresArg: true, describe: 'Use this access token instead of a login (default: $NACOS_ACCESS_TOKEN); never printed' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: 'Budget of each probe, e.g. 3s, 500ms (default 3s)' })
+      .option('cluster', { type: 'boolean', describe: 'Also require the member-to-member ports P+1001 and P-1000 and run the gRPC checks on P+1001' })
+      .option('hold', { type: 'string', requiresArg: true, describe: 'Keep a registered connection open this long, e.g. 90s, and report when something cuts it' })
+      .option('log-level', { type: 'string', requiresArg: true, describe: 'Probe logs on stderr: fatal, error, warn, info, debug, trace, silent (default warn)' })
+      .option('json', JSON_OPTION)
+      .example('$0 check 10.0.0.11:8848,10.0.0.12:8848', 'check every member of a client serverAddr')
+      .example('$0 check nacos.example.com:80 --hold 90s', 'through a VIP, and keep a connection open for 90 s')
+      .example('NACOS_PASSWORD=… $0 check 127.0.0.1:8848 --username nacos --json', 'with auth, for CI'),
+  run: async (args, io) => (await import('./doctor-check.js')).runCheckCommand(args, io),
+};
+
+const DEMO_COMMAND: DoctorCommand = {
+  name: 'demo',
+  usage: 'demo',
+  describe: 'See check work in one command: a 3-member nacos-sim cluster checked directly, through nacos-proxy and through a broken nginx HTTP/2 front (when nginx is installed)',
+  builder: (yargs) => yargs,
+  run: async (_args, io) => (await import('./doctor-demo.js')).runDemoCommand(io),
+};
 
 const OPS_COMMANDS: readonly DoctorCommand[] = [
   {
@@ -63,4 +100,4 @@ const OPS_COMMANDS: readonly DoctorCommand[] = [
   },
 ];
 
-export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [...LOAD_BALANCER_COMMANDS, ...OPS_COMMANDS];
+export const DOCTOR_COMMANDS: readonly DoctorCommand[] = [CHECK_COMMAND, DEMO_COMMAND, ...LOAD_BALANCER_COMMANDS, ...OPS_COMMANDS];

@@ -1,5 +1,6 @@
 /**
- * The machine-readable report (`--json`). Schema version 1; fields are only ever added.
+ * The machine-readable report (`--json`). Schema version 1; fields are only ever added. The
+ * JSON Schema is docs/report.schema.json (tests validate every command's output against it).
  *
  * {
  *   "schema": "nacos-doctor/report@1",
@@ -8,11 +9,11 @@
  *   "generatedAt": "2026-11-22T10:00:00.000Z",
  *   "status": "ok" | "info" | "skipped" | "warn" | "fail",   // worst over all findings
  *   "exitCode": 0 | 1,
- *   "sections": [{"target": "...", "title": "...", "status": "...", "findings": [Finding...]}],
+ *   "sections": [{"target": "...", "title"?: "...", "status": "...", "data"?: {...}, "findings": [Finding...]}],
  *   "summary": [Finding...]
  * }
  * Finding = {"check", "status", "title", "evidence"?, "cause"?, "explanation"?, "fix"?,
- *            "location"? {"file", "line"?}, "elapsedMs"?}
+ *            "location"? {"file", "line"?}, "elapsedMs"?, "data"? {name: string|number|boolean|null}}
  */
 import { exitCodeOf, worstStatus, allFindings, type Report } from './report.js';
 
@@ -30,6 +31,7 @@ export function renderJson(report: Report, meta: { version: string; now: Date })
       target: section.target,
       ...(section.title === undefined ? {} : { title: section.title }),
       status: worstStatus(section.findings),
+      ...(section.data === undefined ? {} : { data: section.data }),
       findings: section.findings,
     })),
     summary: report.summary ?? [],

@@ -8,6 +8,9 @@
 export const STATUSES = ['ok', 'info', 'skipped', 'warn', 'fail'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** Machine-readable facts of a finding or section for `--json` readers: flat, scalar values only. */
+export type DataMap = Readonly<Record<string, string | number | boolean | null>>;
+
 export interface Location {
   readonly file: string;
   /** 1-based; absent when the finding is about the whole file. */
@@ -31,6 +34,8 @@ export interface Finding {
   readonly location?: Location;
   /** Measured time of the probe, when it is one. */
   readonly elapsedMs?: number;
+  /** The measured facts behind the finding (port, verdict, connectionId, ...), for scripts. */
+  readonly data?: DataMap;
 }
 
 export interface Section {
@@ -38,6 +43,8 @@ export interface Section {
   readonly target: string;
   readonly title?: string;
   readonly findings: readonly Finding[];
+  /** What the section is about, for scripts (e.g. host, ip, port of a checked address). */
+  readonly data?: DataMap;
 }
 
 export interface Report {

@@ -134,7 +134,8 @@ export class NacosHttpClient {
       return await this.#send(path, options, (await this.#currentToken(options.signal)).value);
     } catch (error) {
       const reason = (error as Partial<NacosAuthError>).reason;
-      if ((error as { code?: unknown }).code !== 'ERR_NACOS_AUTH' || (reason !== 'token-expired' && reason !== 'token-invalid')) throw error;
+      const renewable = this.#options.accessToken === undefined && (reason === 'token-expired' || reason === 'token-invalid');
+      if ((error as { code?: unknown }).code !== 'ERR_NACOS_AUTH' || !renewable) throw error;
       this.#token = undefined;
       return this.#send(path, options, (await this.#currentToken(options.signal)).value);
     }
@@ -148,6 +149,7 @@ export class NacosHttpClient {
   }
 
   #currentToken(signal: AbortSignal | undefined): Promise<Token> {
+    if (this.#options.accessToken !== undefined) return Promise.resolve({ value: this.#options.accessToken, renewAt: Number.POSITIVE_INFINITY });
     if (this.#token && Date.now() < this.#token.renewAt) return Promise.resolve(this.#token);
     // Concurrent requests share one login.
     this.#login ??= this.#fetchToken(signal).finally(() => {

@@ -1,0 +1,350 @@
+/**
+ * What each cause `nacos-doctor check` can diagnose means, in the words of the failure a user
+ * sees, and the fix with ready commands: the generators' own command lines and docker `-p` flags
+ * (rendered by src/generate, so ports are never derived twice). Drawn from the failure catalogue
+ * of NACOS-FACTS §4 and the nginx facts of §5. Pure.
+ */
+import { formatHostPort } from '../address.js';
+import { renderRunFlags } from '../generate/docker.js';
+import { resolveDockerOptions } from '../generate/docker-options.js';
+import { resolveNginxOptions } from '../generate/nginx-options.js';
+import { RAFT_NO_LEADER_EXPLANATION, raftNoLeaderFix, safeRolePort } from '../ops/upgrade-guide.js';
+import { DEFAULT_MAIN_PORT, formatOffset, isValidPort, mainPortOf, type Role } from '../ports.js';
+import type { CheckOptions } from './check-options.js';
+import { observedMajorVersion, observedMembers, observedServerPort } from './observed.js';
+import type { Observations, Target } from './probe.js';
+
+export const CHECK_CAUSES = [
+  'DNS_FAILED',
+  'MAIN_PORT_CLOSED',
+  'GRPC_PORT_CLOSED',
+  'SERVER_PORT_CLOSED',
+  'PORT_FILTERED',
+  'PORT_RESET',
+  'HOST_UNREACHABLE',
+  'NO_SUCH_PORT',
+  'OFFSET_NOT_KEPT',
+  'HTTP_NO_ANSWER',
+  'NOT_HTTP',
+  'HTTPS_FAILED',
+  'NOT_NACOS_HTTP',
+  'NOT_READY',
+  'SERVER_STARTING',
+  'NACOS_DOWN',
+  'RAFT_NO_LEADER',
+  'MEMBER_NOT_UP',
+  'AUTH_REQUIRED',
+  'AUTH_BAD_CREDENTIALS',
+  'AUTH_TOKEN_REJECTED',
+  'H2_TERMINATING_PROXY',
+  'CONNECTION_SPLIT',
+  'HTTP1_PROXY',
+  'TLS_ON_GRPC_PORT',
+  'BLACK_HOLE',
+  'CLOSED_ON_PREFACE',
+  'NOT_NACOS_GRPC',
+  'PROXY_BAD_GATEWAY',
+  'GRPC_FAILED',
+  'CONNECTION_CUT',
+  'PROBE_UNFINISHED',
+] as const;
+export type CheckCause = (typeof CHECK_CAUSES)[number];
+
+export interface AdviceFacts {
+  readonly target: Target;
+  readonly observed?: Observations;
+  readonly options?: CheckOptions;
+  /** The port role the finding is about. */
+  readonly role?: Role;
+  readonly port?: number;
+  /** A measured fact the explanation quotes (a status line, a cut time, a server header). */
+  readonly detail?: string;
+}
+
+export interface Advice {
+  readonly explanation: string;
+  readonly fix: string;
+}
+
+function hostOf(facts: AdviceFacts): string {
+  return facts.target.ip ?? facts.target.address.host;
+}
+
+/** The main port of the members behind the address: what they report, else the address's own port. */
+function memberMainPort(facts: AdviceFacts): number {
+  return (facts.observed && observedServerPort(facts.observed)) ?? facts.target.port;
+}
+
+/** Members as `host:port` for generator flags: from the member list, else a placeholder. */
+function upstreams(facts: AdviceFacts): { list: string[]; known: boolean } {
+  const members = facts.observed && observedMembers(facts.observed);
+  if (members && members.length > 0) return { list: members.map((member) => formatHostPort(member.ip, member.port)), known: true };
+  return { list: [`<member>:${memberMainPort(facts)}`], known: false };
+}
+
+/** `nacos-doctor nginx ...`, checked by the generator's own option resolution when the members are known. */
+function nginxCommand(facts: AdviceFacts): string | undefined {
+  const { list, known } = upstreams(facts);
+  const listen = String(facts.target.port);
+  if (known) {
+    try {
+      resolveNginxOptions({ listen, upstream: list });
+    } catch {
+      return undefined;
+    }
+  }
+  return `nacos-doctor nginx --listen ${listen} ${list.map((upstream) => `--upstream ${upstream}`).join(' ')}`;
+}
+
+function proxyCommand(facts: AdviceFacts): string {
+  return `nacos-proxy --listen ${formatHostPort(hostOf(facts), facts.target.port)} --upstream ${upstreams(facts).list.join(',')}`;
+}
+
+/** `-p P:S -p P+1000:S+1000`, from the docker generator. */
+function dockerFlags(facts: AdviceFacts): string | undefined {
+  try {
+    const options = resolveDockerOptions({ 'host-port': String(facts.target.port), 'container-port': String(memberMainPort(facts)) });
+    return renderRunFlags(options).trim().split('\n').at(-1);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ways to serve P and P+1000 as plain TCP with the offsets kept: a proxy in front, and
+ * (`mappings`) the port publishing of Docker and Kubernetes.
+ */
+function forwardAsTcp(facts: AdviceFacts, intro: string, mappings: boolean): string {
+  const lines = [intro];
+  const nginx = nginxCommand(facts);
+  if (nginx) lines.push(`  nginx (stream {}, plain TCP):  ${nginx}`);
+  lines.push(`  or nacos-proxy:               ${proxyCommand(facts)}`);
+  if (mappings) {
+    const docker = dockerFlags(facts);
+    if (docker) lines.push(`  docker run port flags:        ${docker}`);
+    lines.push(`  Kubernetes Service:           nacos-doctor docker --host-port ${facts.target.port} --container-port ${memberMainPort(facts)} --k8s`);
+  }
+  return lines.join('\n');
+}
+
+function clientGrpcPort(facts: AdviceFacts): string {
+  return String(safeRolePort(facts.target.port, 'client-grpc') ?? formatOffset('client-grpc'));
+}
+
+/** `the member's gRPC port 9848`, or `each member's gRPC port (its main port + 1000, e.g. 9848)` when their main ports differ. */
+function memberGrpcPort(facts: AdviceFacts): string {
+  const port = String(safeRolePort(memberMainPort(facts), 'client-grpc') ?? formatOffset('client-grpc'));
+  const members = facts.observed && observedMembers(facts.observed);
+  return members && new Set(members.map((member) => member.port)).size > 1 ? `each member's gRPC port (its main port + 1000, e.g. ${port})` : `the members' gRPC port ${port}`;
+}
+
+const PROXY_SPLITS =
+  'Nacos binds a client\'s registration to its TCP connection (connectionId = the client\'s IP and port), but an HTTP/2-terminating proxy ' +
+  '(nginx http2 + grpc_pass, Envoy/Istio HTTP routing, an L7 load balancer or Ingress) opens its own upstream connections, so ServerCheck, the ' +
+  'bi-stream and later requests reach the server on different connections: Nacos answers "Connection is unregistered." (errorCode 301) and ' +
+  'clients keep reconnecting and re-registering.';
+
+function tcpInsteadOfHttp(facts: AdviceFacts): string {
+  return forwardAsTcp(
+    facts,
+    `forward ${clientGrpcPort(facts)} as plain TCP (layer 4) to ${memberGrpcPort(facts)}, never as HTTP/2 or gRPC; ` +
+      'in Istio declare the port as TCP (name it tcp-…, appProtocol: tcp):',
+    false,
+  );
+}
+
+const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
+  DNS_FAILED: (facts) => ({
+    explanation: 'clients resolve the same name with the same resolver; where it does not resolve they cannot connect at all',
+    fix: `check the record (getent ahosts ${facts.target.address.host}); fix the DNS entry or /etc/hosts, or give the clients an IP address`,
+  }),
+  MAIN_PORT_CLOSED: (facts) => ({
+    explanation:
+      `nothing accepts connections on the main port ${facts.target.port}: Nacos is not running on this address, listens on another port ` +
+      '(server.port, 3.x nacos.server.main.port) or interface, or the port is not published or forwarded. Clients log in and call the HTTP API ' +
+      'here, and derive the gRPC port from it',
+    fix: [
+      `on the server: ss -ltnp 'sport = :${facts.target.port}'   (is Nacos listening, and on which address?); logs/start.out says why it did not start`,
+      `Docker: publish the port together with the gRPC port: ${dockerFlags(facts) ?? '-p P:8848 -p P+1000:9848'}`,
+    ].join('\n'),
+  }),
+  GRPC_PORT_CLOSED: (facts) => {
+    const oneX = facts.observed !== undefined && observedMajorVersion(facts.observed) === 1;
+    if (oneX) {
+      return {
+        explanation: 'the server is Nacos 1.x, which has no gRPC port; Nacos 2.x/3.x clients dial the given port + 1000 for gRPC and fail with "Client not connected, current status:STARTING"',
+        fix: 'use a 1.x client with this server, or upgrade the server to 2.x/3.x',
+      };
+    }
+    return {
+      explanation:
+        `Nacos 2.x/3.x clients connect to gRPC on the port they were given + 1000, here ${clientGrpcPort(facts)}; nothing accepts there, so clients log ` +
+        `"Client not connected, current status:STARTING" (Java also "Server check fail, please check server ${hostOf(facts)}, port ${clientGrpcPort(facts)} is available")`,
+      fix: forwardAsTcp(
+        facts,
+        [
+          `open port ${clientGrpcPort(facts)} of ${hostOf(facts)} to the clients, as plain TCP to ${memberGrpcPort(facts)}:`,
+          `  on a member:                  ss -ltnp 'sport = :${safeRolePort(memberMainPort(facts), 'client-grpc') ?? ''}'   (Nacos 2.x/3.x listens there; else see logs/start.out)`,
+        ].join('\n'),
+        true,
+      ),
+    };
+  },
+  SERVER_PORT_CLOSED: (facts) => ({
+    explanation:
+      `members reach each other on ${formatOffset('cluster-grpc')} (gRPC between members) and ${formatOffset('raft')} (Raft). Clients never use these ` +
+      'ports and the Nacos docs advise not to expose them to clients, so from a client network this is expected',
+    fix: facts.options?.cluster
+      ? `open TCP ${facts.port ?? formatOffset(facts.role ?? 'cluster-grpc')} between the members (firewall, security group, the headless Service: nacos-doctor docker --host-port ${facts.target.port} --k8s --headless)`
+      : 'nothing to do for clients; run with --cluster from another member to require these ports',
+  }),
+  PORT_FILTERED: (facts) => ({
+    explanation:
+      'the connect got no answer within the timeout: a firewall or security group drops the packets, the VIP has no listener for this port, ' +
+      'or the host is down (a refused connect would have meant the host answered)',
+    fix: `allow TCP ${facts.port ?? ''} from the clients' network to ${hostOf(facts)} (firewall, security group, VIP listener); on the server itself: nc -vz 127.0.0.1 ${facts.port ?? ''}`,
+  }),
+  PORT_RESET: (facts) => ({
+    explanation: 'the connection was accepted and then reset: typically a proxy or load balancer that accepted the client but could not reach any backend for this port',
+    fix: `check the backends of port ${facts.port ?? ''} on the proxy: each must be a member's port ${facts.role ? formatOffset(facts.role) : ''} and up`,
+  }),
+  HOST_UNREACHABLE: (facts) => ({
+    explanation: `no route to ${hostOf(facts)}: the network, a VPN or a routing rule does not reach the host`,
+    fix: `check the route from here: ip route get ${hostOf(facts)}`,
+  }),
+  NO_SUCH_PORT: (facts) => ({
+    explanation: `${facts.role ? formatOffset(facts.role) : 'the derived port'} of ${facts.target.port} is outside 1-65535, so clients cannot reach it and Nacos refuses such a main port`,
+    fix: 'use a main port from 1001 to 64534',
+  }),
+  OFFSET_NOT_KEPT: (facts) => {
+    const serverPort = memberMainPort(facts);
+    return {
+      explanation:
+        `you gave port ${facts.target.port}, but the server reports its own main port ${serverPort} (server_port): a VIP, NAT, load balancer or port ` +
+        `mapping translates the port. Clients compute the gRPC port on their side of the mapping: ${facts.target.port} + 1000 = ${clientGrpcPort(facts)}, ` +
+        `and that must reach ${memberGrpcPort(facts)}` +
+        (facts.target.port < 1024 ? ` (a VIP on port ${facts.target.port} makes clients dial ${clientGrpcPort(facts)})` : ''),
+      fix: forwardAsTcp(facts, `make the VIP or mapping forward ${clientGrpcPort(facts)} to ${memberGrpcPort(facts)} as plain TCP, next to ${facts.target.port} -> ${serverPort}:`, true),
+    };
+  },
+  HTTP_NO_ANSWER: () => ({
+    explanation:
+      'the port accepts connections but sends no HTTP answer: a frozen JVM (long GC pause, out of memory), or a middlebox (VIP, proxy) that accepts and swallows traffic',
+    fix: 'on the member: is the JVM alive (jstack, logs/nacos_gc.log, logs/start.out)? on a VIP or proxy: are its backends for this port up?',
+  }),
+  NOT_HTTP: (facts) => ({
+    explanation:
+      `the port answered with something that is not HTTP/1.1${facts.detail ? ` (${facts.detail})` : ''}. If it is a gRPC port (a server's main port + 1000), ` +
+      'the address names the wrong port: clients add 1000 themselves, and the server logs "Unexpected HTTP/1.x request"',
+    fix: `give the clients the main port (${isValidPort(mainPortOf(facts.target.port, 'client-grpc')) ? mainPortOf(facts.target.port, 'client-grpc') : 'P'} if this is P+1000), not the gRPC port`,
+  }),
+  HTTPS_FAILED: (facts) => ({
+    explanation:
+      `the HTTPS handshake with the main port failed${facts.detail ? ` (${facts.detail})` : ''}: its certificate is not trusted here (self-signed, another CA, ` +
+      'another name), or the address says https:// for a port that speaks plain HTTP. Clients given the same https:// address fail the same way',
+    fix: 'use http:// when the server has no TLS on its main port; otherwise give this machine and the clients the CA that signed the certificate (for nacos-doctor: NODE_EXTRA_CA_CERTS=ca.pem)',
+  }),
+  NOT_NACOS_HTTP: (facts) => ({
+    explanation:
+      `the port answers HTTP, but no Nacos API exists under "${facts.target.contextPath || '/'}": the server uses another context path ` +
+      '(nacos.server.contextPath / server.servlet.contextPath), or this is not the Nacos main port (another service, or the 3.x console port 8080)',
+    fix: `pass the context path the server uses (--context-path /nacos, or / for none), or give the main port (default ${DEFAULT_MAIN_PORT})`,
+  }),
+  NOT_READY: () => ({
+    explanation: 'the member answers, but its modules report they are not ready: it is still starting, or naming/config cannot work (most often no Raft leader)',
+    fix: 'see the naming and Raft findings below; logs/nacos.log and logs/alipay-jraft.log say why (nacos-doctor logs <nacos>/logs reads them)',
+  }),
+  SERVER_STARTING: () => ({
+    explanation:
+      'the server has not finished starting: it answers gRPC with errorCode 300 "Server is starting,please try later." and refuses SDK connections, so clients stay in STARTING',
+    fix: 'wait for "Nacos started successfully" in logs/start.out; if it never comes, logs/nacos.log says what blocks it (nacos-doctor logs <nacos>/logs)',
+  }),
+  NACOS_DOWN: (facts) => ({
+    explanation:
+      'the naming module is DOWN: Nacos answers HTTP 503 "server is DOWN now" ("DOWNnow" from 1.4.2/2.0.3) and registrations fail. In the field this is ' +
+      `the Raft leader election: ${RAFT_NO_LEADER_EXPLANATION}`,
+    fix: raftNoLeaderFix(memberMainPort(facts)),
+  }),
+  RAFT_NO_LEADER: (facts) => ({ explanation: RAFT_NO_LEADER_EXPLANATION, fix: raftNoLeaderFix(memberMainPort(facts)) }),
+  MEMBER_NOT_UP: () => ({
+    explanation: 'this member sees another member as not UP: it is down, restarting, or unreachable from here on its main and cluster ports; clients sent to it fail',
+    fix: 'check that member from here and from a member: nacos-doctor check <member>:<port> --cluster',
+  }),
+  AUTH_REQUIRED: () => ({
+    explanation:
+      'auth is on: every client needs a username and password (or an access token); without them the server answers 403 "user not found!". ' +
+      'This is an auth setting, not a network problem',
+    fix:
+      'configure username and password in the clients (Java: PropertyKeyConst.USERNAME/PASSWORD; Spring: spring.cloud.nacos.*.username/password);\n' +
+      'run again with --username/--password (or NACOS_USERNAME/NACOS_PASSWORD) to check that the login works',
+  }),
+  AUTH_BAD_CREDENTIALS: (facts) => ({
+    explanation: `the server refused the login${facts.detail ? ` (${facts.detail})` : ''}: the username or password is wrong, or the user does not exist. The network path works: the server answered`,
+    fix: 'correct the username/password in the clients and here; the console lists the users (Permission Control > Users)',
+  }),
+  AUTH_TOKEN_REJECTED: (facts) => ({
+    explanation:
+      `the server rejected the access token${facts.detail ? ` (${facts.detail})` : ''}: it expired, or was signed with another token.secret.key, or this member's ` +
+      'clock is off (tokens are checked against the member\'s own clock and key)',
+    fix: 'log in again for a fresh token; give every member the same nacos.core.auth.plugin.nacos.token.secret.key; keep the members\' clocks in sync (NTP)',
+  }),
+  H2_TERMINATING_PROXY: (facts) => ({
+    explanation:
+      `an HTTP/2-terminating proxy answers on the gRPC port${facts.detail ? ` (${facts.detail})` : ''}: it opens its own connections to the members, so one ` +
+      'client\'s requests reach Nacos on different connections, which Nacos refuses with "Connection is unregistered." (errorCode 301)',
+    fix: tcpInsteadOfHttp(facts),
+  }),
+  CONNECTION_SPLIT: (facts) => ({
+    explanation: `requests sent on one HTTP/2 connection reached the server on different TCP connections${facts.detail ? ` (${facts.detail})` : ''}. ${PROXY_SPLITS}`,
+    fix: tcpInsteadOfHttp(facts),
+  }),
+  HTTP1_PROXY: (facts) => ({
+    explanation:
+      `an HTTP/1 server answers the gRPC port${facts.detail ? ` (${facts.detail})` : ''}: e.g. nginx http {} with grpc_pass but without http2, or an HTTP load balancer. ` +
+      'Clients fail with "INTERNAL: http2 exception ... First received frame was not SETTINGS"',
+    fix: tcpInsteadOfHttp(facts),
+  }),
+  TLS_ON_GRPC_PORT: (facts) => ({
+    explanation:
+      `the port speaks TLS${facts.detail ? ` (${facts.detail})` : ''}: TLS is on for the Nacos gRPC port (nacos.remote.server.rpc.tls.enableTls with compatibility=false), ` +
+      'or a TLS-terminating proxy is in the path. Plaintext clients fail with "UNAVAILABLE: Network closed for unknown reason"',
+    fix: 'enable TLS in the clients (nacos.remote.client.rpc.tls.enable=true), or set nacos.remote.server.rpc.tls.compatibility=true so plaintext clients are accepted too; a proxy in front must pass TCP through',
+  }),
+  BLACK_HOLE: () => ({
+    explanation:
+      'the port accepts TCP connections but never answers: no HTTP/2 SETTINGS (a Nacos gRPC server sends them at once), no error, no close. A frozen server, or a ' +
+      'VIP, firewall or proxy that accepts connections and swallows the traffic. Real clients fail with "Server check fail ... TimeoutException" or hang',
+    fix: 'is the member alive (jstack, logs/start.out)? on a VIP or proxy: do its backends for this port answer (nc -vz <member> <port> from the proxy host)?',
+  }),
+  CLOSED_ON_PREFACE: (facts) => ({
+    explanation: `the port accepts TCP but closes the connection on the HTTP/2 preface without an answer${facts.detail ? ` (${facts.detail})` : ''}: a proxy whose backend is down, a TLS-only port, or a service that is not gRPC`,
+    fix: `make ${facts.port ?? 'this port'} forward to a member's gRPC port (its main port + 1000) as plain TCP, and check that the member is up`,
+  }),
+  NOT_NACOS_GRPC: (facts) => ({
+    explanation: `the port answers, but not as a Nacos gRPC server${facts.detail ? ` (${facts.detail})` : ''}: it may forward to the member's HTTP port or to another service (a stream listen Y+1000 with proxy_pass to 8848 instead of 9848 is a known mistake)`,
+    fix: `make ${facts.port ?? 'this port'} forward to ${memberGrpcPort(facts)}`,
+  }),
+  PROXY_BAD_GATEWAY: (facts) => ({
+    explanation: `a proxy on the gRPC port answered the call itself${facts.detail ? ` (${facts.detail})` : ''}: it terminates HTTP/2 and could not reach its upstream`,
+    fix: tcpInsteadOfHttp(facts),
+  }),
+  GRPC_FAILED: (facts) => ({
+    explanation: `the Nacos gRPC handshake failed${facts.detail ? `: ${facts.detail}` : ''}`,
+    fix: 'see the other findings of this port; logs/remote.log on the member shows the server side of the connection',
+  }),
+  CONNECTION_CUT: (facts) => ({
+    explanation:
+      `something in the path closed the idle registered connection${facts.detail ? ` (${facts.detail})` : ''}. A Nacos connection is quiet between heartbeats; each cut ` +
+      'makes clients reconnect and re-register ("Network closed for unknown reason"). Around 60 s points at nginx grpc_read_timeout/client_body_timeout ' +
+      '(nginx terminating HTTP/2); a few seconds at an idle timeout shorter than the 5 s heartbeat (nginx stream proxy_timeout 3s); 10 min at the stream default',
+    fix: forwardAsTcp(facts, `forward ${clientGrpcPort(facts)} as plain TCP with an idle timeout of at least 30 s (the generated configs use 10m):`, false),
+  }),
+  PROBE_UNFINISHED: () => ({
+    explanation: 'the probe did not finish within its budget, so its result is unknown',
+    fix: 'run again with a longer --timeout',
+  }),
+};
+
+export function advice(cause: CheckCause, facts: AdviceFacts): Advice {
+  return ADVICE[cause](facts);
+}

@@ -1,0 +1,182 @@
+/**
+ * The orchestrator of `nacos-doctor check`: expands the address list into targets, runs every
+ * probe of every target at once, each within its own budget (--timeout, plus the hold time for
+ * the hold test) and under one AbortSignal, then classifies each target's observations in the
+ * order of the probe list. A black-holed address therefore costs about one timeout, not the sum
+ * of its probes' timeouts.
+ */
+import { silentLogger, type Logger } from '../log.js';
+import { NacosHttpClient } from '../nacos/http-client.js';
+import { advice } from './advice.js';
+import type { CheckOptions } from './check-options.js';
+import { isObserving, type AnyObservingProbe, type Observations, type Probe, type ProbeContext, type Target } from './probe.js';
+import { PROBES } from './probes.js';
+import type { Resolver } from './probes/dns.js';
+import { worstStatus, type Finding, type Report, type Section } from './report.js';
+import { expandTargets, type ExpandedTarget } from './targets.js';
+
+export interface CheckProgress {
+  readonly done: number;
+  readonly total: number;
+  /** The target and probe that just finished. */
+  readonly target: string;
+  readonly probe: string;
+}
+
+export interface CheckRun {
+  readonly logger?: Logger;
+  /** Interrupts every probe (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CheckProgress) => void;
+  readonly resolver?: Resolver;
+  /** The probes to run; default all of PROBES. */
+  readonly probes?: readonly Probe[];
+}
+
+/** How long past its budget a probe may run before its result is given up. */
+const OVERRUN_GRACE_MS = 1000;
+
+type Unfinished = { readonly unfinished: true };
+
+function budgetOf(probe: AnyObservingProbe, options: CheckOptions): number {
+  return options.timeoutMs + (probe.extraBudgetMs?.(options) ?? 0);
+}
+
+/** Runs one probe of one target; resolves undefined-free: the observation, or `unfinished`. */
+async function runProbe(
+  probe: AnyObservingProbe,
+  target: Target & { ip: string },
+  shared: { options: CheckOptions; signal: AbortSignal; http: NacosHttpClient; logger: Logger },
+): Promise<unknown> {
+  const budget = budgetOf(probe, shared.options);
+  const deadline = performance.now() + budget;
+  const context: ProbeContext = {
+    options: shared.options,
+    signal: shared.signal,
+    http: shared.http,
+    logger: shared.logger,
+    remaining: () => Math.max(1, Math.round(deadline - performance.now())),
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<Unfinished>((resolve) => {
+    timer = setTimeout(() => resolve({ unfinished: true }), budget + OVERRUN_GRACE_MS);
+  });
+  const started = performance.now();
+  try {
+    const result = await Promise.race([(probe.observe as (t: typeof target, c: ProbeContext) => Promise<unknown>)(target, context), overrun]);
+    shared.logger.debug({ target: target.label, probe: probe.name, elapsedMs: Math.round(performance.now() - started) }, 'probe finished');
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function unfinishedFinding(probe: string, budgetMs: number, target: Target): Finding {
+  const { explanation, fix } = advice('PROBE_UNFINISHED', { target });
+  return { check: probe, status: 'fail', title: `the ${probe} probe did not finish within ${budgetMs} ms`, cause: 'PROBE_UNFINISHED', explanation, fix };
+}
+
+function httpClientFor(target: Target & { ip: string }, options: CheckOptions, logger: Logger): NacosHttpClient {
+  const { username, password, accessToken } = options.credentials;
+  return new NacosHttpClient({
+    server: { ...target.address, host: target.ip },
+    contextPath: target.contextPath,
+    timeoutMs: options.timeoutMs,
+    logger,
+    ...(username !== undefined && password !== undefined ? { username, password } : {}),
+    ...(accessToken !== undefined ? { accessToken } : {}),
+  });
+}
+
+/**
+ * Says a shared fix once per section: findings after the first with the same fix point back to
+ * it (and to its explanation when the cause is the same too). Times are rounded to 0.1 ms.
+ */
+export function tidyFindings(findings: readonly Finding[]): Finding[] {
+  const firstWithFix = new Map<string, Finding>();
+  return findings.map((finding) => {
+    const rounded = finding.elapsedMs === undefined ? finding : { ...finding, elapsedMs: Math.round(finding.elapsedMs * 10) / 10 };
+    if (finding.fix === undefined) return rounded;
+    const first = firstWithFix.get(finding.fix);
+    if (first === undefined) {
+      firstWithFix.set(finding.fix, finding);
+      return rounded;
+    }
+    return {
+      ...rounded,
+      ...(first.cause === finding.cause ? { explanation: `the same cause as "${first.title}" above` } : {}),
+      fix: `as for "${first.title}" above`,
+    };
+  });
+}
+
+function sectionOf(expanded: ExpandedTarget, findings: Finding[]): Section {
+  const { target } = expanded;
+  return {
+    target: target.label,
+    ...(target.address.input !== target.label && target.address.input !== `${target.address.host}:${target.port}` ? { title: `as given: ${target.address.input}` } : {}),
+    findings: tidyFindings(findings),
+    data: {
+      input: target.address.input,
+      host: target.address.host,
+      ip: target.ip ?? null,
+      port: target.port,
+      contextPath: target.contextPath,
+    },
+  };
+}
+
+function summaryOf(sections: readonly Section[]): Finding[] {
+  if (sections.length < 2) return [];
+  const failing = sections.filter((section) => worstStatus(section.findings) === 'fail');
+  const status = worstStatus(sections.flatMap((section) => section.findings));
+  const causes = (section: Section): string => [...new Set(section.findings.flatMap((finding) => (finding.status === 'fail' && finding.cause ? [finding.cause] : [])))].join(', ');
+  return [
+    {
+      check: 'summary',
+      status,
+      title:
+        failing.length === 0
+          ? `all ${sections.length} addresses pass`
+          : `${sections.length - failing.length} of ${sections.length} addresses pass; failing: ${failing.map((section) => `${section.target} (${causes(section) || 'see above'})`).join('; ')}`,
+      data: { addresses: sections.length, failing: failing.length },
+    },
+  ];
+}
+
+export async function runCheck(options: CheckOptions, run: CheckRun = {}): Promise<Report> {
+  const logger = run.logger ?? silentLogger();
+  const signal = run.signal ?? new AbortController().signal;
+  const probes = run.probes ?? PROBES;
+  const expanded = await expandTargets(options, { signal, ...(run.resolver ? { resolver: run.resolver } : {}) });
+  const observing = probes.filter(isObserving).filter((probe) => probe.enabled?.(options) ?? true);
+  const reachable = expanded.filter((item): item is ExpandedTarget & { target: Target & { ip: string } } => item.target.ip !== undefined);
+  const total = reachable.length * observing.length;
+  let done = 0;
+  const observations = await Promise.all(
+    expanded.map(async (item) => {
+      const observed: Record<string, unknown> = item.dns ? { dns: item.dns } : {};
+      const unfinished: Finding[] = [];
+      const { target } = item;
+      if (target.ip === undefined) return { observed: observed as Observations, unfinished };
+      const ipTarget = target as Target & { ip: string };
+      const shared = { options, signal, logger, http: httpClientFor(ipTarget, options, logger) };
+      await Promise.all(
+        observing.map(async (probe) => {
+          const result = await runProbe(probe, ipTarget, shared);
+          done += 1;
+          run.onProgress?.({ done, total, target: target.label, probe: probe.name });
+          if ((result as Partial<Unfinished>).unfinished === true) unfinished.push(unfinishedFinding(probe.name, budgetOf(probe, options), target));
+          else observed[probe.name] = result;
+        }),
+      );
+      return { observed: observed as Observations, unfinished };
+    }),
+  );
+  const sections = expanded.map((item, index) => {
+    const { observed, unfinished } = observations[index]!;
+    const findings = probes.flatMap((probe) => probe.classify(observed, item.target, options));
+    return sectionOf(item, [...findings, ...unfinished]);
+  });
+  return { command: 'check', sections, summary: summaryOf(sections) };
+}

@@ -1,0 +1,164 @@
+/**
+ * `--hold N`: open a registered connection on P+1000 and keep it for N seconds the way a real
+ * client keeps one between requests: the bi-stream stays idle, a HealthCheck goes out every 5 s
+ * (the client's connectionKeepAlive) and the server's ClientDetectionRequest is answered. If
+ * something in the path cuts it, report when and how: around 60 s points at nginx
+ * grpc_read_timeout / client_body_timeout when nginx terminates HTTP/2 (NACOS-FACTS §5.2).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BiStreamEnd } from '../../nacos/bi-stream.js';
+import { NacosConnection } from '../../nacos/connection.js';
+import { NacosErrorCode, responseFailure } from '../../nacos/messages.js';
+import { safeRolePort } from '../../ops/upgrade-guide.js';
+import { VERSION } from '../../version.js';
+import { advice } from '../advice.js';
+import { attempt, formatMs, type Outcome } from '../failure.js';
+import type { ObservingProbe, Observations, Target } from '../probe.js';
+import type { Finding } from '../report.js';
+import type { CheckOptions } from '../check-options.js';
+import { h2VerdictOf } from './h2.js';
+
+/** The Java client sends a HealthCheck after this much idle time (connectionKeepAlive, §1.6). */
+export const HEARTBEAT_INTERVAL_MS = 5000;
+/** The client's health check timeout. */
+const HEARTBEAT_TIMEOUT_MS = 3000;
+
+export interface HoldCut {
+  /** RST_STREAM, grpc-status, GOAWAY or a closed connection, in words. */
+  readonly how: string;
+}
+
+export interface HoldObservation {
+  readonly port: number | undefined;
+  readonly requestedMs: number;
+  readonly open: Outcome<{ readonly connectionId: string }>;
+  /** How long the connection stayed up: the whole hold, or until the cut. */
+  readonly heldMs: number;
+  readonly cut?: HoldCut;
+  readonly heartbeats: { readonly sent: number; readonly failed: number; readonly unregistered: number };
+  /** ClientDetectionRequests the server pushed (and we answered). */
+  readonly clientDetections: number;
+}
+
+export function describeEnd(end: BiStreamEnd, goaway: number | undefined): string {
+  const parts = [
+    ...(goaway === undefined ? [] : [`GOAWAY code ${goaway}`]),
+    ...(end.http2Code === undefined ? [] : [`RST_STREAM code ${end.http2Code}`]),
+    ...(end.grpcStatus === undefined ? [] : [`grpc-status ${end.grpcStatus}${end.grpcMessage ? ` "${end.grpcMessage}"` : ''}`]),
+    ...(end.error ? [end.error.message] : []),
+  ];
+  return `bi-stream ended${parts.length > 0 ? `: ${parts.join(', ')}` : ' by the peer'}`;
+}
+
+// ---- classification ------------------------------------------------------------------------
+
+/** nginx's grpc_read_timeout and client_body_timeout default (§5.2). */
+const NGINX_HTTP_TIMEOUT_MS = 60_000;
+
+function cutDetail(hold: HoldObservation, observed: Observations): string {
+  const after = `after ${formatMs(hold.heldMs)}`;
+  const verdict = h2VerdictOf(observed, 'client-grpc');
+  if (verdict === 'nginx-h2' || verdict === 'h2-proxy') {
+    const proxy = verdict === 'nginx-h2' ? 'nginx' : 'the HTTP/2 proxy';
+    const timeouts = 'nginx grpc_read_timeout/client_body_timeout';
+    return Math.abs(hold.heldMs - NGINX_HTTP_TIMEOUT_MS) <= 5000
+      ? `${after}: ${proxy} ended the idle bi-stream at the 60 s default of ${timeouts}, because it terminates HTTP/2`
+      : `${after}: ${proxy} ended the idle bi-stream because it terminates HTTP/2 (${timeouts} end idle gRPC streams, 60 s by default)`;
+  }
+  if (hold.heldMs < HEARTBEAT_INTERVAL_MS + 1000) return `${after}, shorter than the 5 s client heartbeat: an idle timeout in the path is too short`;
+  return after;
+}
+
+export function classifyHold(observed: Observations, target: Target): Finding[] {
+  const hold = observed.hold;
+  if (hold === undefined || hold.port === undefined) return [];
+  const requested = formatMs(hold.requestedMs);
+  if (!hold.open.ok) return [{ check: 'hold', status: 'skipped', title: `hold test not run: no registered connection on ${hold.port} (see grpc)` }];
+  const beats = `${hold.heartbeats.sent} heartbeats (${hold.heartbeats.failed} failed, ${hold.heartbeats.unregistered} with errorCode 301), ${hold.clientDetections} server detections answered`;
+  const data = { port: hold.port, requestedMs: hold.requestedMs, heldMs: Math.round(hold.heldMs), cut: hold.cut !== undefined };
+  if (hold.cut === undefined) {
+    return [{ check: 'hold', status: 'ok', title: `a registered connection on ${hold.port} stayed open for the whole ${requested} hold`, evidence: beats, data }];
+  }
+  const detail = cutDetail(hold, observed);
+  const { explanation, fix } = advice('CONNECTION_CUT', { target, observed, role: 'client-grpc', port: hold.port, detail });
+  return [
+    {
+      check: 'hold',
+      status: 'fail',
+      title: `the registered connection on ${hold.port} was cut after ${formatMs(hold.heldMs)} of a ${requested} hold`,
+      evidence: `${hold.cut.how}; ${beats}`,
+      cause: 'CONNECTION_CUT',
+      explanation,
+      fix,
+      elapsedMs: hold.heldMs,
+      data,
+    },
+  ];
+}
+
+export const holdProbe: ObservingProbe<'hold'> = {
+  name: 'hold',
+  enabled: (options: CheckOptions) => options.holdMs > 0,
+  extraBudgetMs: (options: CheckOptions) => options.holdMs,
+  async observe(target, context) {
+    const port = safeRolePort(target.port, 'client-grpc');
+    const requestedMs = context.options.holdMs;
+    const heartbeats = { sent: 0, failed: 0, unregistered: 0 };
+    const none = { port, requestedMs, heldMs: 0, heartbeats, clientDetections: 0 };
+    if (port === undefined) return { ...none, open: { ok: true, value: { connectionId: '' }, elapsedMs: 0 } };
+    let connection: NacosConnection | undefined;
+    const open = await attempt(async () => {
+      connection = await NacosConnection.open({
+        host: target.ip,
+        port,
+        timeout: context.remaining(),
+        serverCheckTimeout: context.remaining(),
+        setupAckTimeout: context.remaining(),
+        labels: { source: 'sdk', module: 'config', AppName: 'nacos-doctor-hold' },
+        clientVersion: `Nacos-Doctor:v${VERSION}`,
+        signal: context.signal,
+      });
+      return { connectionId: connection.connectionId };
+    });
+    if (!open.ok || connection === undefined) return { ...none, open };
+    const held = connection;
+    const session = held.client.session;
+    let clientDetections = 0;
+    let goaway: number | undefined;
+    held.biStream.on('message', (message) => {
+      if (message.type === 'ClientDetectionRequest') clientDetections += 1;
+    });
+    session.on('goaway', (code: number) => (goaway = code));
+    const cut = new Promise<HoldCut>((resolve) => {
+      void held.biStream.ended.then((end) => resolve({ how: describeEnd(end, goaway) }));
+      session.once('close', () => resolve({ how: `connection closed${goaway === undefined ? '' : ` after GOAWAY code ${goaway}`}` }));
+    });
+    const stop = new AbortController();
+    const wait = AbortSignal.any([context.signal, stop.signal]);
+    const started = performance.now();
+    let ended: HoldCut | undefined;
+    try {
+      while (!context.signal.aborted) {
+        const left = requestedMs - (performance.now() - started);
+        if (left <= 0) break;
+        const pause = sleep(Math.min(HEARTBEAT_INTERVAL_MS, left), undefined, { signal: wait }).then(
+          () => undefined,
+          () => undefined,
+        );
+        ended = await Promise.race([pause, cut]);
+        if (ended !== undefined || performance.now() - started >= requestedMs) break;
+        heartbeats.sent += 1;
+        const beat = await attempt(() => held.request('HealthCheckRequest', {}, { timeout: HEARTBEAT_TIMEOUT_MS, signal: wait }));
+        if (!beat.ok) heartbeats.failed += 1;
+        else if (responseFailure(beat.value)?.errorCode === NacosErrorCode.UN_REGISTER) heartbeats.unregistered += 1;
+      }
+      const heldMs = performance.now() - started;
+      context.logger.debug({ target: target.label, heldMs: Math.round(heldMs), cut: ended?.how, heartbeats, clientDetections }, 'hold ended');
+      return { port, requestedMs, open, heldMs, ...(ended ? { cut: ended } : {}), heartbeats, clientDetections };
+    } finally {
+      stop.abort();
+      held.client.destroy();
+    }
+  },
+  classify: classifyHold,
+};

@@ -1,0 +1,120 @@
+/**
+ * The cluster as the member sees it (NACOS-FACTS §3): the member list with each member's state,
+ * and the Raft leader of every group from `extendInfo.raftMetaData`. A group without a leader is
+ * the `server is DOWN` problem; a member that is not UP will fail the clients sent to it.
+ * `/v1/core/cluster/nodes` serves 1.3-3.1, `/v3/admin/core/cluster/node/list` 3.x; both need a
+ * token when auth is on, so they share the target's login.
+ */
+import { parseClusterNodes, type ClusterNode } from '../../nacos/cluster-nodes.js';
+import { advice } from '../advice.js';
+import { attempt, type Outcome } from '../failure.js';
+import { observedMembers } from '../observed.js';
+import type { ObservingProbe, Observations, Target } from '../probe.js';
+import type { Finding } from '../report.js';
+
+export interface MembersObservation {
+  readonly v1: Outcome<readonly ClusterNode[]>;
+  readonly v3: Outcome<readonly ClusterNode[]>;
+}
+
+const PATHS = { v1: '/v1/core/cluster/nodes', v3: '/v3/admin/core/cluster/node/list' } as const;
+
+/** Per Raft group: the leaders the members name, and the members that see none. */
+export interface RaftView {
+  readonly group: string;
+  readonly leaders: readonly string[];
+  readonly leaderless: readonly string[];
+}
+
+export function raftViews(members: readonly ClusterNode[]): RaftView[] {
+  const groups = new Map<string, { leaders: Set<string>; leaderless: string[] }>();
+  for (const member of members) {
+    for (const group of member.raftGroups) {
+      const view = groups.get(group.group) ?? { leaders: new Set<string>(), leaderless: [] };
+      if (group.leader === undefined) view.leaderless.push(member.address);
+      else view.leaders.add(group.leader);
+      groups.set(group.group, view);
+    }
+  }
+  return [...groups].map(([group, view]) => ({ group, leaders: [...view.leaders], leaderless: view.leaderless }));
+}
+
+function listFinding(members: readonly ClusterNode[], observed: Observations, target: Target): Finding {
+  const states = members.map((member) => `${member.address} ${member.state ?? '?'}`).join(', ');
+  const notUp = members.filter((member) => member.state !== 'UP');
+  const data = { members: members.length, notUp: notUp.length };
+  if (notUp.length === 0) {
+    return { check: 'cluster.members', status: 'ok', title: `${members.length} member${members.length === 1 ? '' : 's'}, all UP`, evidence: states, data };
+  }
+  const { explanation, fix } = advice('MEMBER_NOT_UP', { target, observed });
+  return {
+    check: 'cluster.members',
+    status: 'warn',
+    title: `${notUp.length} of ${members.length} members not UP: ${notUp.map((member) => `${member.address} ${member.state ?? '?'}`).join(', ')}`,
+    evidence: states,
+    cause: 'MEMBER_NOT_UP',
+    explanation,
+    fix,
+    data,
+  };
+}
+
+function raftFinding(members: readonly ClusterNode[], observed: Observations, target: Target): Finding {
+  const views = raftViews(members);
+  if (views.length === 0) return { check: 'cluster.raft', status: 'skipped', title: 'the members report no Raft groups (no raftMetaData)' };
+  const broken = views.filter((view) => view.leaderless.length > 0 || view.leaders.length === 0);
+  const leaders = [...new Set(views.flatMap((view) => view.leaders))];
+  if (broken.length === 0) {
+    const evidence =
+      leaders.length === 1 ? `${views.length} groups led by ${leaders[0]}` : views.map((view) => `${view.group}=${view.leaders.join('|')}`).join(', ');
+    return { check: 'cluster.raft', status: 'ok', title: `every Raft group has a leader`, evidence, data: { groups: views.length, leaders: leaders.join(',') } };
+  }
+  const { explanation, fix } = advice('RAFT_NO_LEADER', { target, observed });
+  return {
+    check: 'cluster.raft',
+    status: 'fail',
+    title: `Raft group${broken.length === 1 ? '' : 's'} without a leader: ${broken.map((view) => view.group).join(', ')}`,
+    evidence: broken.map((view) => `${view.group}: no leader seen by ${view.leaderless.join(', ') || 'any member'}`).join('; '),
+    cause: 'RAFT_NO_LEADER',
+    explanation,
+    fix,
+    data: { groups: views.length, leaderless: broken.length },
+  };
+}
+
+export function classifyMembers(observed: Observations, target: Target): Finding[] {
+  const observation = observed.members;
+  if (observation === undefined) return [];
+  const members = observedMembers(observed);
+  if (members !== undefined) return [listFinding(members, observed, target), raftFinding(members, observed, target)];
+  const failures = [observation.v1, observation.v3].flatMap((outcome) => (outcome.ok ? [] : [outcome.failure]));
+  const auth = failures.find((failure) => failure.code === 'ERR_NACOS_AUTH');
+  if (auth) {
+    return [
+      {
+        check: 'cluster.members',
+        status: 'skipped',
+        title: `member list needs a working login (HTTP ${auth.status ?? 403} "${auth.body ?? ''}"; see auth)`,
+        data: { reason: auth.reason ?? null },
+      },
+    ];
+  }
+  const absent = failures.every((failure) => failure.code === 'ERR_NACOS_API_ABSENT');
+  // Network failures are reported by the TCP and readiness findings.
+  if (!absent) return [];
+  return [{ check: 'cluster.members', status: 'skipped', title: 'member list not available on this version without admin rights' }];
+}
+
+export const membersProbe: ObservingProbe<'members'> = {
+  name: 'members',
+  async observe(_target, context) {
+    const { http, signal } = context;
+    const [v1, v3] = await Promise.all(
+      (['v1', 'v3'] as const).map((api) =>
+        attempt(async () => parseClusterNodes(await http.json(PATHS[api], { timeoutMs: context.remaining(), signal }), PATHS[api]) as readonly ClusterNode[]),
+      ),
+    );
+    return { v1: v1!, v3: v3! };
+  },
+  classify: classifyMembers,
+};

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { classifyHttp } from '../../../src/doctor/probes/http.js';
+import { dials, failed, http, ok, only, state, target } from '../factories.js';
+
+const TIMEOUT = { code: 'ERR_HTTP_TIMEOUT', errno: 'ETIMEDOUT', phase: 'response' };
+
+describe('classifyHttp', () => {
+  it('reports a ready member, its version, mode, auth and own port, and naming UP', () => {
+    const findings = classifyHttp({ http: http(), tcp: dials(8848) }, target());
+    expect(findings.map((finding) => [finding.check, finding.status])).toEqual([
+      ['http.readiness', 'ok'],
+      ['http.state', 'ok'],
+      ['http.naming', 'ok'],
+    ]);
+    expect(only(findings, 'http.state').title).toBe('Nacos 2.5.1, cluster mode, auth off, main port 8848');
+  });
+
+  it('recognises a 3.x server from the v3 API when v1 and v2 are gone', () => {
+    const gone = failed({ code: 'ERR_NACOS_API_ABSENT', status: 410 });
+    const observation = http({ readiness: { v1: gone, v2: gone, v3: ok({ ready: true, message: 'ok' }) }, state: { v1: gone, v3: ok(state({ version: '3.0.3' })) } });
+    const findings = classifyHttp({ http: observation, tcp: dials(8848) }, target());
+    expect(only(findings, 'http.readiness').evidence).toContain('v3');
+    expect(only(findings, 'http.state').title).toContain('Nacos 3.0.3');
+  });
+
+  it('fails a member whose modules are not ready', () => {
+    const observation = http({ readiness: { v1: ok({ ready: false, message: 'naming not in readiness' }), v2: ok({ ready: false, message: 'naming not in readiness' }) } });
+    expect(only(classifyHttp({ http: observation, tcp: dials(8848) }, target()), 'http.readiness')).toMatchObject({ status: 'fail', cause: 'NOT_READY' });
+  });
+
+  it('turns 503 "server is DOWNnow" into the Raft advice of the FAQ', () => {
+    const naming = failed<string>({ code: 'ERR_NACOS_DOWN', status: 503, serverStatus: 'DOWN', body: 'server is DOWNnow, please try again later!' });
+    const finding = only(classifyHttp({ http: http({ naming }), tcp: dials(8848) }, target()), 'http.naming');
+    expect(finding).toMatchObject({ status: 'fail', cause: 'NACOS_DOWN' });
+    expect(finding.evidence).toContain('server is DOWNnow');
+    expect(finding.fix).toContain('data/protocol');
+    expect(finding.fix).toContain('nacos.server.ip');
+    expect(finding.fix).toContain('cluster.conf');
+    expect(finding.fix).toContain('7848');
+  });
+
+  it('names a missing Raft leader when the 503 says so', () => {
+    const naming = failed<string>({ code: 'ERR_NACOS_DOWN', status: 503, serverStatus: 'DOWN', detail: 'Optional[No leader for raft group naming_persistent_service]' });
+    expect(only(classifyHttp({ http: http({ naming }), tcp: dials(8848) }, target()), 'http.naming').cause).toBe('RAFT_NO_LEADER');
+  });
+
+  it('calls an open port without an HTTP answer a black hole, once', () => {
+    const none = failed<never>(TIMEOUT);
+    const findings = classifyHttp({ http: http({ readiness: { v1: none, v2: none, v3: none }, state: { v1: none, v3: none }, naming: none }), tcp: dials(8848) }, target());
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ status: 'fail', cause: 'HTTP_NO_ANSWER' });
+  });
+
+  it('leaves a closed main port to the TCP finding', () => {
+    const refused = failed<never>({ code: 'ERR_CONNECT_REFUSED', errno: 'ECONNREFUSED', phase: 'connect' });
+    const findings = classifyHttp({ http: http({ readiness: { v1: refused, v2: refused, v3: refused }, state: { v1: refused, v3: refused }, naming: refused }), tcp: dials(8848, { main: 'refused' }) }, target());
+    expect(findings).toEqual([expect.objectContaining({ check: 'http.readiness', status: 'skipped' })]);
+  });
+
+  it('tells a wrong context path from a dead server, and a gRPC port given as the address', () => {
+    const absent = failed<never>({ code: 'ERR_NACOS_API_ABSENT', status: 404 });
+    const wrongPath = classifyHttp({ http: http({ readiness: { v1: absent, v2: absent, v3: absent } }), tcp: dials(8848) }, target());
+    expect(wrongPath[0]).toMatchObject({ cause: 'NOT_NACOS_HTTP' });
+    expect(wrongPath[0]!.fix).toContain('--context-path');
+    const binary = failed<never>({ code: 'ERR_CONNECT', errno: 'HPE_INVALID_CONSTANT', phase: 'response' });
+    const grpcPort = classifyHttp({ http: http({ readiness: { v1: binary, v2: binary, v3: binary } }), tcp: dials(9848) }, target('10.0.0.1:9848'));
+    expect(grpcPort[0]).toMatchObject({ cause: 'NOT_HTTP' });
+    expect(grpcPort[0]!.fix).toContain('8848');
+  });
+
+  it('tells a TLS failure of an https:// address and a reset without answer apart', () => {
+    const tls = failed<never>({ code: 'ERR_CONNECT', errno: 'ERR_SSL_WRONG_VERSION_NUMBER', phase: 'connect' });
+    const https = classifyHttp({ http: http({ readiness: { v1: tls, v2: tls, v3: tls } }), tcp: dials(8848) }, target('https://10.0.0.1:8848'));
+    expect(https).toEqual([expect.objectContaining({ status: 'fail', cause: 'HTTPS_FAILED', title: 'HTTPS to port 8848 fails' })]);
+    const reset = failed<never>({ code: 'ERR_CONNECT_RESET', errno: 'ECONNRESET', phase: 'response' });
+    const cut = classifyHttp({ http: http({ readiness: { v1: reset, v2: reset, v3: reset } }), tcp: dials(8848) }, target());
+    expect(cut).toEqual([expect.objectContaining({ status: 'fail', cause: 'PORT_RESET' })]);
+    expect(cut[0]!.fix).toContain('port 8848');
+  });
+});
