@@ -79,6 +79,10 @@ enum { OUT_ACCEPT, OUT_CONNECT, OUT_CLOSE };
 #define MAX_LISTENERS 64
 #define LISTENER_TAG (1ULL << 62)
 #define EMFILE_PAUSE_MS 100    /* out of descriptors: stop accepting for this long instead of spinning */
+/* Reads that fit this buffer are copied (recv + send), larger transfers are spliced: for the
+ * small RPCs that make up most Nacos traffic a copy costs less than moving pipe pages around,
+ * and bulk data (config pushes, downloads) moves without copies. */
+#define COPY_BYTES 16384
 
 typedef struct {
   int r, w;
@@ -94,6 +98,7 @@ typedef struct conn {
   uint64_t bytes[2];    /* bytes read from fd[d] */
   uint8_t eof[2];       /* fd[d] delivered EOF */
   uint8_t shut[2];      /* direction d's FIN was passed on (shutdown of fd[1-d]) */
+  uint8_t bulk[2];      /* direction d moves with splice (its last read filled COPY_BYTES) */
   int first_eof;        /* side whose EOF came first, -1 if none */
   uint32_t interest[2]; /* events registered for fd[d]; UINT32_MAX = not in epoll */
   int64_t deadline_ms;  /* connect deadline while connecting */
@@ -445,35 +450,97 @@ static int flush(engine *e, conn *c, int d, int64_t now) {
   return 0;
 }
 
-/* Reads fd[d] into its pipe and flushes, a bounded number of rounds. */
-static int pump(engine *e, conn *c, int d, int64_t now) {
-  for (int round = 0; round < ROUNDS_PER_EVENT && !c->eof[d] && c->pending[d] == 0; round++) {
+/* The engine runs on one thread: one copy buffer serves every connection. */
+static char copy_buffer[COPY_BYTES];
+
+static void note_eof(conn *c, int d) {
+  c->eof[d] = 1;
+  if (c->first_eof < 0) c->first_eof = d;
+}
+
+/* One read of fd[d] into the pipe. Returns 1 when fd[d] is drained (or at EOF), 0 to read on,
+ * -1 after finishing the connection. */
+static int read_spliced(engine *e, conn *c, int d, int64_t now) {
+  if (c->pipe[d].r < 0 && pipe_take(e, &c->pipe[d]) != 0) {
+    fail_side(e, c, d, errno);
+    return -1;
+  }
+  ssize_t n;
+  do n = splice(c->fd[d], NULL, c->pipe[d].w, NULL, c->pipe[d].capacity, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  while (n < 0 && errno == EINTR);
+  if (n == 0) {
+    note_eof(c, d);
+    return 1;
+  }
+  if (n < 0 && errno == EAGAIN) {
+    /* Drained: an idle connection holds no pipe (the pool keeps it warm). */
+    pipe_release(e, &c->pipe[d], 1);
+    return 1;
+  }
+  if (n < 0) {
+    fail_side(e, c, d, errno);
+    return -1;
+  }
+  c->bytes[d] += (uint64_t)n;
+  c->pending[d] = (size_t)n;
+  c->last_active_ms = now;
+  if (n < COPY_BYTES) c->bulk[d] = 0;
+  /* Less than a pipe's worth: the socket was drained. Another read would only say EAGAIN;
+   * level-triggered epoll reports whatever arrives next. */
+  return (size_t)n < c->pipe[d].capacity;
+}
+
+/* One read of fd[d] into the copy buffer, sent on at once; what fd[1-d] cannot take now goes
+ * into the pipe. Returns like read_spliced. */
+static int read_copied(engine *e, conn *c, int d, int64_t now) {
+  ssize_t n;
+  do n = recv(c->fd[d], copy_buffer, COPY_BYTES, 0);
+  while (n < 0 && errno == EINTR);
+  if (n == 0) {
+    note_eof(c, d);
+    return 1;
+  }
+  if (n < 0 && errno == EAGAIN) return 1;
+  if (n < 0) {
+    fail_side(e, c, d, errno);
+    return -1;
+  }
+  c->bytes[d] += (uint64_t)n;
+  c->last_active_ms = now;
+  ssize_t sent;
+  do sent = send(c->fd[1 - d], copy_buffer, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+  while (sent < 0 && errno == EINTR);
+  if (sent < 0 && errno != EAGAIN) {
+    fail_side(e, c, 1 - d, errno);
+    return -1;
+  }
+  if (sent < 0) sent = 0;
+  if (sent < n) {
+    /* The rest fits an empty pipe (its capacity is at least 64 KiB); flush() sends it on. */
     if (c->pipe[d].r < 0 && pipe_take(e, &c->pipe[d]) != 0) {
       fail_side(e, c, d, errno);
       return -1;
     }
-    ssize_t n = splice(c->fd[d], NULL, c->pipe[d].w, NULL, c->pipe[d].capacity, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n > 0) {
-      c->bytes[d] += (uint64_t)n;
-      c->pending[d] = (size_t)n;
-      c->last_active_ms = now;
-      /* Less than a pipe's worth: the socket was drained. Another read would only say EAGAIN;
-       * level-triggered epoll reports whatever arrives next. */
-      if ((size_t)n < c->pipe[d].capacity) round = ROUNDS_PER_EVENT;
-    } else if (n == 0) {
-      c->eof[d] = 1;
-      if (c->first_eof < 0) c->first_eof = d;
-    } else if (errno == EINTR) {
-      continue;
-    } else if (errno == EAGAIN) {
-      /* The socket is drained: an idle connection holds no pipe (the pool keeps it warm). */
-      pipe_release(e, &c->pipe[d], 1);
-      return 0;
-    } else {
-      fail_side(e, c, d, errno);
+    ssize_t queued = write(c->pipe[d].w, copy_buffer + sent, (size_t)(n - sent));
+    if (queued != n - sent) {
+      fail_side(e, c, d, queued < 0 ? errno : ENOBUFS);
       return -1;
     }
+    c->pending[d] = (size_t)queued;
+  }
+  if (n < COPY_BYTES) return 1;
+  c->bulk[d] = 1; /* a full buffer: a bulk transfer, splice from now on */
+  return 0;
+}
+
+/* Reads fd[d] and passes the bytes on, a bounded number of rounds, never past a pipe's worth
+ * the destination has not taken (backpressure). */
+static int pump(engine *e, conn *c, int d, int64_t now) {
+  for (int round = 0; round < ROUNDS_PER_EVENT && !c->eof[d] && c->pending[d] == 0; round++) {
+    int drained = c->bulk[d] ? read_spliced(e, c, d, now) : read_copied(e, c, d, now);
+    if (drained < 0) return -1;
     if (flush(e, c, d, now) != 0) return -1;
+    if (drained) break;
   }
   return 0;
 }
