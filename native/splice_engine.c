@@ -388,7 +388,7 @@ static void update_interest(engine *e, conn *c, int s) {
 static void finish(engine *e, conn *c, int reason, int rst_mask, int silent) {
   for (int s = 0; s < 2; s++) {
     if (c->fd[s] < 0) continue;
-    set_interest(e, c, s, UINT32_MAX);
+    /* No EPOLL_CTL_DEL: the engine holds the only descriptor, and closing it leaves epoll. */
     if (rst_mask & (1 << s)) set_linger0(c->fd[s]);
     close(c->fd[s]);
     pipe_release(e, &c->pipe[s], c->pending[s] == 0);
@@ -412,9 +412,9 @@ static void fail_side(engine *e, conn *c, int s, int err) {
 
 /* A connect that failed or timed out: back to accepted, so JavaScript can try another member. */
 static void connect_failed(engine *e, conn *c, int err) {
-  set_interest(e, c, 1, UINT32_MAX);
-  close(c->fd[1]);
+  close(c->fd[1]); /* leaves epoll with it */
   c->fd[1] = -1;
+  c->interest[1] = UINT32_MAX;
   e->waiting--;
   e->connecting--;
   c->state = S_ACCEPTED;
@@ -554,12 +554,13 @@ static void on_connected(engine *e, conn *c, uint32_t events) {
     connect_failed(e, c, err);
     return;
   }
-  /* Connected: nothing is read until JavaScript calls start(). Out of epoll meanwhile, so an
-   * error on the new socket cannot be reported (level-triggered) over and over before then. */
+  /* Connected: nothing is read until JavaScript calls start(). The connect was watched with
+   * EPOLLONESHOT, so the descriptor now sits disabled in epoll (no event, not even an error,
+   * can repeat before start re-arms it). */
   e->waiting--;
   e->connecting--;
   c->state = S_CONNECTED;
-  set_interest(e, c, 1, UINT32_MAX);
+  c->interest[1] = 0;
   emit_out(e, OUT_CONNECT, c->slot, 0);
 }
 
@@ -572,7 +573,7 @@ static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64
     return;
   }
   if (c->state != S_ACTIVE) return; /* waiting for JavaScript; errors surface once started */
-  if (events & (EPOLLERR | EPOLLHUP)) {
+  if (events & EPOLLERR) {
     int err = 0;
     socklen_t len = sizeof err;
     getsockopt(c->fd[s], SOL_SOCKET, SO_ERROR, &err, &len);
@@ -580,12 +581,12 @@ static void handle_event(engine *e, uint32_t slot, int s, uint32_t events, int64
       fail_side(e, c, s, err);
       return;
     }
-    /* Hung up with its read side at EOF: the peer is gone both ways, so whatever still
-     * flows towards it can never be delivered. */
-    if ((events & EPOLLHUP) && c->eof[s] && !c->shut[1 - s]) {
-      fail_side(e, c, s, ECONNRESET);
-      return;
-    }
+  }
+  /* Hung up with its read side at EOF: the peer is gone both ways, so whatever still flows
+   * towards it can never be delivered. */
+  if ((events & EPOLLHUP) && c->eof[s] && !c->shut[1 - s]) {
+    fail_side(e, c, s, ECONNRESET);
+    return;
   }
   if ((events & EPOLLOUT) && flush(e, c, 1 - s, now) != 0) return;
   if ((events & (EPOLLIN | EPOLLHUP)) && !c->eof[s] && pump(e, c, s, now) != 0) return;
@@ -628,7 +629,7 @@ static void accept_clients(engine *e, int id, int64_t now) {
       }
       return;
     }
-    tune_socket(fd);
+    /* TCP_NODELAY and keepalive come from the listening socket: Linux copies them to accepted sockets. */
     conn *c = slot_new(e, fd);
     event_out *o = c == NULL ? NULL : emit_out(e, OUT_ACCEPT, c->slot, id);
     if (o == NULL) {
@@ -880,6 +881,7 @@ static napi_value listen_on(napi_env env, napi_callback_info info) {
   if (fd < 0) return throw_errno(env, "socket", errno);
   int one = 1, zero = 0;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  tune_socket(fd);
   if (any && address.ss_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
   if (bind(fd, (struct sockaddr *)&address, address_len) != 0 || listen(fd, (int)backlog) != 0) {
     int err = errno;
@@ -980,7 +982,7 @@ static napi_value connect_upstream(napi_env env, napi_callback_info info) {
   c->deadline_ms = now_ms() + (int64_t)timeout;
   e->waiting++;
   e->connecting++;
-  set_interest(e, c, 1, EPOLLOUT);
+  set_interest(e, c, 1, EPOLLOUT | EPOLLONESHOT);
   need_timer(e);
   return NULL;
 }

@@ -16,7 +16,11 @@ export const TCP_KEEPALIVE_MS = 30_000;
 export interface ConnectRequest {
   readonly role: Role;
   readonly clientIp: string;
-  readonly signal: AbortSignal;
+  /**
+   * True once the proxy gave up on this client (drain, client gone). The proxy then also ends
+   * the dial in flight (AcceptedClient.reset), so no AbortSignal is needed per connection.
+   */
+  readonly cancelled: () => boolean;
 }
 
 export interface ConnectSettings {
@@ -25,7 +29,7 @@ export interface ConnectSettings {
 }
 
 /** Opens a connection to one member's role port; rejects with a ConnectError. */
-export type MemberDialer<T> = (member: Member, role: Role, signal: AbortSignal) => Promise<T>;
+export type MemberDialer<T> = (member: Member, role: Role) => Promise<T>;
 
 export interface Connected<T> {
   readonly upstream: T;
@@ -39,33 +43,39 @@ export async function connectUpstream<T>(
   const { pool, balancer, settings, now } = context;
   const tried = new Set<Member>();
   const failures: string[] = [];
+  const attempt = async (): Promise<Connected<T>> => {
+    if (request.cancelled()) throw new AbortError(new UpstreamUnavailableError('ERR_UPSTREAM_CONNECT', 'the client went away or the proxy is draining'));
+    const candidates = pool.candidates(request.role, now()).filter((member) => !tried.has(member));
+    const member = balancer.pick(request.role, candidates, request.clientIp);
+    if (member === undefined) {
+      throw new AbortError(
+        tried.size === 0
+          ? new UpstreamUnavailableError('ERR_NO_HEALTHY_UPSTREAM', `no healthy member for ${request.role}`)
+          : new UpstreamUnavailableError('ERR_UPSTREAM_CONNECT', `every ${request.role} member tried failed: ${failures.join('; ')}`),
+      );
+    }
+    tried.add(member);
+    try {
+      return { upstream: await context.dial(member, request.role), member };
+    } catch (error) {
+      if (request.cancelled()) throw new AbortError(error as Error);
+      const text = describeError(error);
+      failures.push(`${member.addressOf(request.role)}: ${text}`);
+      pool.recordConnectFailure(member, request.role, text, now());
+      throw error;
+    }
+  };
   try {
-    return await pRetry(
-      async () => {
-        const candidates = pool.candidates(request.role, now()).filter((member) => !tried.has(member));
-        const member = balancer.pick(request.role, candidates, request.clientIp);
-        if (member === undefined) {
-          throw new AbortError(
-            tried.size === 0
-              ? new UpstreamUnavailableError('ERR_NO_HEALTHY_UPSTREAM', `no healthy member for ${request.role}`)
-              : new UpstreamUnavailableError('ERR_UPSTREAM_CONNECT', `every ${request.role} member tried failed: ${failures.join('; ')}`),
-          );
-        }
-        tried.add(member);
-        try {
-          return { upstream: await context.dial(member, request.role, request.signal), member };
-        } catch (error) {
-          if (request.signal.aborted) throw new AbortError(error as Error);
-          const text = describeError(error);
-          failures.push(`${member.addressOf(request.role)}: ${text}`);
-          pool.recordConnectFailure(member, request.role, text, now());
-          throw error;
-        }
-      },
-      { retries: settings.connectRetries, minTimeout: 0, maxTimeout: 0, factor: 1, randomize: false, signal: request.signal },
-    );
-  } catch (error) {
-    if (error instanceof UpstreamUnavailableError || request.signal.aborted) throw error;
+    try {
+      // Most connects succeed at once: only a failed first attempt needs the retry policy.
+      return await attempt();
+    } catch (error) {
+      if (error instanceof AbortError || settings.connectRetries === 0) throw error;
+    }
+    return await pRetry(attempt, { retries: settings.connectRetries - 1, minTimeout: 0, maxTimeout: 0, factor: 1, randomize: false });
+  } catch (caught) {
+    const error = caught instanceof AbortError ? caught.originalError : caught;
+    if (error instanceof UpstreamUnavailableError || request.cancelled()) throw error;
     throw new UpstreamUnavailableError('ERR_UPSTREAM_CONNECT', `every ${request.role} member tried failed: ${failures.join('; ')}`, {
       cause: error,
     });

@@ -40,9 +40,10 @@ export interface AcceptedClient {
   watchEarlyErrors(onError: (reason: CloseReason) => void): void;
   /**
    * Connects the upstream side to host:port. After a rejection (a ConnectError) it may be
-   * called again for another member; nothing has been read from the client yet.
+   * called again for another member; nothing has been read from the client yet. reset()
+   * ends a connect in flight (it rejects) and makes later calls reject at once.
    */
-  connect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  connect(host: string, port: number, timeoutMs: number): Promise<void>;
   /** Starts moving bytes; `onClose` is called once, when the connection has ended. */
   start(idleTimeout: number, onClose: (close: ClientClose) => void): void;
   /**

@@ -4,9 +4,9 @@
  */
 import type { Socket } from 'node:net';
 import type { ListenAddress } from '../address.js';
-import { normalizeIp } from '../address.js';
+import { formatHostPort, normalizeIp } from '../address.js';
 import { errnoCode } from '../errors.js';
-import { dial } from '../net/dial.js';
+import { ConnectError, dial } from '../net/dial.js';
 import type { Role } from '../ports.js';
 import type { CloseReason } from './close-reasons.js';
 import { TCP_KEEPALIVE_MS } from './connector.js';
@@ -28,6 +28,8 @@ class JsClient implements AcceptedClient {
   #forwarder: Forwarder | undefined;
   #onEarlyError: ((error: Error) => void) | undefined;
   #resetRequested = false;
+  /** Ends the dial in flight when the client is reset. */
+  #dialing: AbortController | undefined;
 
   constructor(client: Socket, ip: string) {
     this.#client = client;
@@ -45,8 +47,14 @@ class JsClient implements AcceptedClient {
     this.#client?.on('error', this.#onEarlyError);
   }
 
-  async connect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-    this.#upstream = await dial({ host, port, timeoutMs, signal, noDelay: true, keepAliveMs: TCP_KEEPALIVE_MS, allowHalfOpen: true, paused: true });
+  async connect(host: string, port: number, timeoutMs: number): Promise<void> {
+    if (this.#resetRequested) throw new ConnectError('ERR_CONNECT', 'ECONNABORTED', formatHostPort(host, port), 'the client connection was reset');
+    this.#dialing = new AbortController();
+    try {
+      this.#upstream = await dial({ host, port, timeoutMs, signal: this.#dialing.signal, noDelay: true, keepAliveMs: TCP_KEEPALIVE_MS, allowHalfOpen: true, paused: true });
+    } finally {
+      this.#dialing = undefined;
+    }
   }
 
   start(idleTimeout: number, onClose: (close: ClientClose) => void): void {
@@ -64,11 +72,12 @@ class JsClient implements AcceptedClient {
   }
 
   reset(): void {
+    this.#resetRequested = true;
     if (this.#forwarder) {
-      this.#resetRequested = true;
       this.#forwarder.reset('drained');
       return;
     }
+    this.#dialing?.abort();
     resetSocket(this.#client);
     resetSocket(this.#upstream);
     this.#client = undefined;

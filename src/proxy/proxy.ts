@@ -30,8 +30,6 @@ interface Session {
   readonly role: Role;
   readonly client: AcceptedClient;
   readonly startedAt: number;
-  /** Cancels the connect phase; dropped once connected. */
-  abort: AbortController | undefined;
   /** Why the proxy or the client cut the connection short (drain, client gone), if one did. */
   abortReason: CloseReason | undefined;
   member: Member | undefined;
@@ -210,7 +208,6 @@ export class NacosProxy {
       role,
       client,
       startedAt: this.#now(),
-      abort: undefined,
       abortReason: undefined,
       member: undefined,
       started: false,
@@ -222,20 +219,15 @@ export class NacosProxy {
     }
     this.#sessions.add(session);
     this.#perIp.set(client.ip, fromIp + 1);
-    const abort = new AbortController();
-    session.abort = abort;
-    client.watchEarlyErrors((reason) => {
-      session.abortReason ??= reason;
-      abort.abort();
-    });
+    client.watchEarlyErrors((reason) => this.#cut(session, reason));
     connectUpstream(
-      { role, clientIp: client.ip, signal: abort.signal },
+      { role, clientIp: client.ip, cancelled: () => session.abortReason !== undefined },
       {
         pool: this.#pool,
         balancer: this.#balancer,
         settings: this.#options,
         now: this.#now,
-        dial: (member, memberRole, signal) => client.connect(member.host, member.portOf(memberRole), this.#options.connectTimeout, signal),
+        dial: (member, memberRole) => client.connect(member.host, member.portOf(memberRole), this.#options.connectTimeout),
       },
     ).then(
       ({ member }) => this.#startSession(session, member),
@@ -249,13 +241,12 @@ export class NacosProxy {
   }
 
   #startSession(session: Session, member: Member): void {
-    if (session.abort!.signal.aborted) {
+    if (session.abortReason !== undefined) {
       // The client left, or a drain began, just as the member answered.
       session.client.reset();
-      this.#finish(session, session.abortReason ?? 'client-error', undefined, undefined);
+      this.#finish(session, session.abortReason, undefined, undefined);
       return;
     }
-    session.abort = undefined;
     session.member = member;
     const state = member.state(session.role);
     state.active += 1;
@@ -358,10 +349,12 @@ export class NacosProxy {
     return this.drain(0);
   }
 
-  /** Cuts a session short: a started one is reset (its close report ends it), a connecting one aborted. */
+  /**
+   * Cuts a session short. A started one ends with its close report; for a connecting one the
+   * reset ends the dial in flight and the connect loop stops (it sees abortReason).
+   */
   #cut(session: Session, reason: CloseReason): void {
-    session.abortReason = reason;
-    if (session.started) session.client.reset();
-    else session.abort?.abort();
+    session.abortReason ??= reason;
+    session.client.reset();
   }
 }

@@ -86,9 +86,8 @@ class SpliceClient implements AcceptedClient {
     // The engine does not read the client before start(); its errors surface after it.
   }
 
-  async connect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  async connect(host: string, port: number, timeoutMs: number): Promise<void> {
     const address = formatHostPort(host, port);
-    signal.throwIfAborted();
     let ip = host;
     if (isIP(host) === 0) {
       try {
@@ -96,10 +95,9 @@ class SpliceClient implements AcceptedClient {
       } catch (error) {
         throw connectError((error as NodeJS.ErrnoException).code ?? 'ENOTFOUND', address, timeoutMs, error);
       }
-      signal.throwIfAborted();
     }
     if (this.#ended) throw connectError('ECONNABORTED', address, timeoutMs);
-    const connected = new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       this.#pending = { resolve, reject, address, timeoutMs };
       const failure = this.#path.connect(this.slot, ip, port, timeoutMs);
       if (failure !== undefined) {
@@ -107,13 +105,6 @@ class SpliceClient implements AcceptedClient {
         reject(connectError(failure, address, timeoutMs));
       }
     });
-    const onAbort = (): void => this.reset();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await connected;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
   }
 
   /** The engine's connect result for this slot. */
