@@ -100,6 +100,32 @@ export function evaluateBar(
   ];
 }
 
+/** One round in which the load core (generator + backend), not the forwarder, limited a figure. */
+export interface Bottleneck {
+  readonly forwarder: ForwarderName;
+  readonly test: string;
+  /** Busy share of the load core and of the forwarder's core, 0-1. */
+  readonly loadCore: number;
+  readonly forwarderCore: number;
+}
+
+/** One line per forwarder and test: in how many rounds, and the median loads. */
+export function bottleneckNotes(found: readonly Bottleneck[], rounds: number): string[] {
+  const groups = new Map<string, Bottleneck[]>();
+  for (const item of found) {
+    const key = `${LABELS[item.forwarder]}, ${item.test}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups].map(([key, items]) => {
+    const load = median(items.map((item) => item.loadCore))! * 100;
+    const forwarder = median(items.map((item) => item.forwarderCore))! * 100;
+    return (
+      `${key}: the load core (generator + backend, ~${load.toFixed(0)}% busy) limited the figure in ${items.length} of ${rounds} ` +
+      `round${rounds === 1 ? '' : 's'}; the forwarder used ~${forwarder.toFixed(0)}% of its core.`
+    );
+  });
+}
+
 function formatNumber(n: number, digits: number): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

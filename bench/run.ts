@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { FD_LIMIT, FORWARDERS, LABELS, pinned, startForwarder, versionOf, type ForwarderName, type RunningForwarder } from './forwarders.js';
 import { cpuSeconds, pssBytes } from './proc.js';
-import { medians, renderMarkdown, type Environment, type Samples } from './report.js';
+import { bottleneckNotes, medians, renderMarkdown, type Bottleneck, type Environment, type Samples } from './report.js';
 
 // Compiled to build/bench/bench/run.js: three levels below the package root.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -96,6 +96,7 @@ class Workload {
 
 const samples: Samples = {};
 const notes = new Set<string>();
+const bottlenecks: Bottleneck[] = [];
 
 function record(name: ForwarderName, key: string, value: number): void {
   const metrics = (samples[name] ??= {});
@@ -115,10 +116,8 @@ async function measured(forwarder: RunningForwarder, workload: Workload, command
     const forwarderLoad = cpu / result.seconds!;
     const loadCoreLoad = loadCore / result.seconds!;
     if (forwarderLoad < 0.85 && loadCoreLoad > 0.9) {
-      notes.add(
-        `${LABELS[forwarder.name]}, ${String(command.kind)}${command.conns ? ` ${String(command.conns)} conn` : ''}: the load core was the bottleneck ` +
-          `(load generator + backend ${(loadCoreLoad * 100).toFixed(0)}% of their core, forwarder ${(forwarderLoad * 100).toFixed(0)}% of its own).`,
-      );
+      const test = `${String(command.kind)}${command.conns ? ` ${String(command.conns)} conn` : ''}`;
+      bottlenecks.push({ forwarder: forwarder.name, test, loadCore: loadCoreLoad, forwarderCore: forwarderLoad });
     }
   }
   return { result, cpu };
@@ -228,11 +227,12 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   const figures = medians(samples);
-  const markdown = renderMarkdown(figures, environment(), [...notes], 'nacos-proxy', sizes.idle);
+  const allNotes = [...notes, ...bottleneckNotes(bottlenecks, rounds)];
+  const markdown = renderMarkdown(figures, environment(), allNotes, 'nacos-proxy', sizes.idle);
   const results = join(ROOT, 'bench', 'results');
   await mkdir(results, { recursive: true });
   const stamp = new Date().toISOString().replaceAll(':', '-');
-  await writeFile(join(results, `${stamp}.json`), `${JSON.stringify({ environment: environment(), samples, medians: figures, notes: [...notes] }, null, 2)}\n`);
+  await writeFile(join(results, `${stamp}.json`), `${JSON.stringify({ environment: environment(), samples, medians: figures, bottlenecks, notes: allNotes }, null, 2)}\n`);
   await writeFile(join(results, 'latest.md'), markdown);
   if (args.includes('--update-readme')) await updateReadme(markdown);
   process.stdout.write(markdown);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateBar, median, medians, renderMarkdown, type Environment } from '../../bench/report.js';
+import { bottleneckNotes, evaluateBar, median, medians, renderMarkdown, type Environment } from '../../bench/report.js';
 
 const env: Environment = { date: '2026-11-22', cpu: 'CPU', cores: 2, kernel: '6.1', node: 'v20', nginx: 'nginx/1.22.1', haproxy: 'HAProxy 2.6', rounds: 3, quick: false };
 
@@ -39,5 +39,20 @@ describe('bench report', () => {
     expect(markdown).toContain('memory per idle connection at 9,900 (bytes)');
     expect(markdown).toContain('- generator bound');
     expect(markdown).toContain('median of 3 interleaved rounds');
+  });
+
+  it('folds bottleneck rounds into one note per forwarder and test', () => {
+    const notes = bottleneckNotes(
+      [
+        { forwarder: 'nginx', test: 'connrate', loadCore: 0.99, forwarderCore: 0.5 },
+        { forwarder: 'nginx', test: 'connrate', loadCore: 0.97, forwarderCore: 0.6 },
+        { forwarder: 'nacos-proxy', test: 'upload 1 conn', loadCore: 0.95, forwarderCore: 0.3 },
+      ],
+      5,
+    );
+    expect(notes).toEqual([
+      'nginx stream, connrate: the load core (generator + backend, ~98% busy) limited the figure in 2 of 5 rounds; the forwarder used ~55% of its core.',
+      'nacos-proxy (splice), upload 1 conn: the load core (generator + backend, ~95% busy) limited the figure in 1 of 5 rounds; the forwarder used ~30% of its core.',
+    ]);
   });
 });
