@@ -52,19 +52,7 @@ function serveBackend(socket: Socket): void {
           socket.once('readable', readLength);
           return;
         }
-        let left = header.readDoubleLE(0);
-        const pump = (): void => {
-          while (left > 0) {
-            const piece = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
-            left -= piece.length;
-            if (!socket.write(piece)) {
-              socket.once('drain', pump);
-              return;
-            }
-          }
-          socket.end();
-        };
-        pump();
+        void writeAll(socket, header.readDoubleLE(0)).then(() => socket.end());
         socket.resume();
       };
       readLength();

@@ -26,17 +26,15 @@ const CHECK_COMMAND: DoctorCommand = {
   describe:
     'Find why Nacos clients cannot connect: DNS, TCP on P/P+1000/P+1001, the HTTP API, auth, the Nacos gRPC handshake and what answers on the gRPC port; per address the evidence, the cause and the fix',
   builder: (yargs) =>
-    yargs
-      .positional('address', {
+    nacosAuthOptions(
+      yargs.positional('address', {
         type: 'string',
         array: true,
         default: [CHECK_DEFAULTS.address],
         describe: "The client's serverAddr: host, host:port, [v6]:port, http(s)://host:port/context, comma-separated lists",
-      })
+      }),
+    )
       .option('context-path', { type: 'string', requiresArg: true, describe: 'Context path of the HTTP API when the address has none (default /nacos; / for none)' })
-      .option('username', { type: 'string', requiresArg: true, describe: 'Log in as this user (default: $NACOS_USERNAME)' })
-      .option('password', { type: 'string', requiresArg: true, describe: 'Password for --username (default: $NACOS_PASSWORD); never printed' })
-      .option('access-token', { type: 'string', requiresArg: true, describe: 'Use this access token instead of a login (default: $NACOS_ACCESS_TOKEN); never printed' })
       .option('timeout', { type: 'string', requiresArg: true, describe: 'Budget of each probe, e.g. 3s, 500ms (default 3s)' })
       .option('cluster', { type: 'boolean', describe: 'Also require the member-to-member ports P+1001 and P-1000 and run the gRPC checks on P+1001' })
       .option('hold', { type: 'string', requiresArg: true, describe: 'Keep a registered connection open this long, e.g. 90s, and report when something cuts it' })

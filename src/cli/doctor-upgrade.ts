@@ -7,7 +7,7 @@ import { observeUpgrade } from '../ops/upgrade-observe.js';
 import { upgradeReport } from '../ops/upgrade-stage.js';
 import { DEFAULT_MAIN_PORT } from '../ports.js';
 import type { CliIo } from './io.js';
-import { resolveNacosAuth } from './nacos-auth.js';
+import { resolveCredentials } from '../nacos/credentials.js';
 import type { ParsedArgs } from './parse.js';
 import { writeReport } from './report-output.js';
 
@@ -34,7 +34,7 @@ export async function runUpgrade(args: ParsedArgs, io: CliIo): Promise<number> {
   if (members.length === 0) throw new UsageError('give at least one member, e.g. nacos-doctor upgrade 10.0.0.11:8848', { code: 'ERR_ARGUMENTS' });
   const contextPath = parseContextPath(args['context-path']);
   const timeoutMs = parseTimeoutFlag(args.timeout);
-  const auth = resolveNacosAuth(args, io.env);
+  const auth = resolveCredentials({ username: args.username, password: args.password, 'access-token': args['access-token'] }, io.env);
   const input = await observeUpgrade({
     members,
     timeoutMs,

@@ -6,6 +6,7 @@ import { parseServerAddressList, type ServerAddress } from '../address.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAIN_PORT } from '../ports.js';
+import { resolveCredentials } from '../nacos/credentials.js';
 
 export interface Credentials {
   readonly username?: string;
@@ -48,43 +49,14 @@ export interface CheckFlags {
   readonly hold?: unknown;
 }
 
-/** The environment variables the Nacos clients and this command read credentials from. */
-export const CREDENTIAL_ENV = Object.freeze({
-  username: 'NACOS_USERNAME',
-  password: 'NACOS_PASSWORD',
-  accessToken: 'NACOS_ACCESS_TOKEN',
-});
-
 function text(value: unknown, flag: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  // No values in this message: the flag may be a password.
   if (Array.isArray(value)) throw new UsageError(`${flag} was given ${value.length} times; give it once`, { code: 'ERR_OPTION_VALUE' });
   return String(value);
 }
 
-function fromFlagOrEnv(flag: unknown, flagName: string, env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = text(flag, flagName) ?? env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
 function credentials(flags: CheckFlags, env: NodeJS.ProcessEnv): Credentials {
-  const username = fromFlagOrEnv(flags.username, '--username', env, CREDENTIAL_ENV.username);
-  const password = fromFlagOrEnv(flags.password, '--password', env, CREDENTIAL_ENV.password);
-  const accessToken = fromFlagOrEnv(flags['access-token'], '--access-token', env, CREDENTIAL_ENV.accessToken);
-  if ((username === undefined) !== (password === undefined)) {
-    const missing = username === undefined ? `--username (or ${CREDENTIAL_ENV.username})` : `--password (or ${CREDENTIAL_ENV.password})`;
-    throw new UsageError(`a login needs both a username and a password: ${missing} is missing`, { code: 'ERR_CREDENTIALS' });
-  }
-  if (username !== undefined && accessToken !== undefined) {
-    throw new UsageError(
-      `give either --username/--password or --access-token, not both (${CREDENTIAL_ENV.username} and ${CREDENTIAL_ENV.accessToken} count too)`,
-      { code: 'ERR_CREDENTIALS' },
-    );
-  }
-  return Object.freeze({
-    ...(username === undefined ? {} : { username, password: password! }),
-    ...(accessToken === undefined ? {} : { accessToken }),
-  });
+  return Object.freeze({ ...resolveCredentials(flags, env) });
 }
 
 function contextPathFlag(raw: unknown): string {

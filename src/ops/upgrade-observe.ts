@@ -22,7 +22,8 @@ const STATE_PATHS = ['/v1/console/server/state', '/v3/admin/core/state'] as cons
 /** The member list: 1.3-3.1 (console API), then 3.x's admin API. */
 const NODE_PATHS = ['/v1/core/cluster/nodes', '/v3/admin/core/cluster/node/list'] as const;
 
-export type NacosAuth = { readonly username: string; readonly password: string } | { readonly accessToken: string };
+export type { NacosCredentials as NacosAuth } from '../nacos/credentials.js';
+import type { NacosCredentials as NacosAuth } from '../nacos/credentials.js';
 
 export interface UpgradeObserveOptions {
   readonly members: readonly ServerAddress[];

@@ -43,9 +43,11 @@ describe('check options', () => {
 
   it('refuses half a login and a login together with a token, without echoing secrets', () => {
     expect(usageError(() => resolveCheckOptions({ username: 'nacos' }, {})).message).toContain('--password');
-    const both = usageError(() => resolveCheckOptions({ username: 'nacos', password: 'secret-pw' }, { NACOS_ACCESS_TOKEN: 'secret-token' }));
+    const both = usageError(() => resolveCheckOptions({ username: 'nacos', password: 'secret-pw', 'access-token': 'secret-token' }, {}));
     expect(both.message).toContain('not both');
     expect(both.message).not.toMatch(/secret/);
+    // A flag beats the environment, as for every doctor command.
+    expect(resolveCheckOptions({ username: 'nacos', password: 'pw' }, { NACOS_ACCESS_TOKEN: 't' }).credentials).toEqual({ username: 'nacos', password: 'pw' });
     expect(usageError(() => resolveCheckOptions({ password: ['a-secret', 'b-secret'] as unknown as string, username: 'x' }, {})).message).not.toContain('secret');
   });
 

@@ -116,7 +116,7 @@ describe('check a healthy 3-member nacos-sim cluster', () => {
     const result = await runBin('nacos-doctor', ['check', '127.0.0.1:8848', '--username', 'nacos']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^nacos-doctor: error: a login needs both a username and a password: --password \(or NACOS_PASSWORD\) is missing\n$/);
+    expect(result.stderr).toMatch(/^nacos-doctor: error: --username nacos needs a password: set NACOS_PASSWORD \(or --password\)\n$/);
   });
 });
 
