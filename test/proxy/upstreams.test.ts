@@ -68,10 +68,11 @@ describe('balancing', () => {
   });
 });
 
-describe('failover', () => {
+// Connecting and retrying differ per data path (net.Socket dials vs the engine's connects).
+describe.each(['js', 'splice'] as const)('failover on data path %s', (dataPath) => {
   it('tries the next member when one refuses, before forwarding any byte', async () => {
     const [m1, m2] = await members(2);
-    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'] });
+    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], dataPath });
     cleanups.push(() => harness.close());
     await m1!.stop('main');
     for (let i = 0; i < 4; i += 1) expect(await whoAnswers(() => harness.dial('main'))).toBe('m2');
@@ -85,7 +86,7 @@ describe('failover', () => {
 
   it('closes the client at once when no member of the role is healthy', async () => {
     const [m1] = await members(1);
-    const harness = await startProxy([m1!], { roles: ['main', 'client-grpc'] });
+    const harness = await startProxy([m1!], { roles: ['main', 'client-grpc'], dataPath });
     cleanups.push(() => harness.close());
     await m1!.stop('client-grpc');
     const first = await harness.dial('client-grpc');
@@ -106,7 +107,7 @@ describe('failover', () => {
         { host: '127.0.0.1', base: hole.port },
         { host: '127.0.0.1', base: alive!.base },
       ],
-      { roles: ['main'], connectTimeout: 300, balance: 'round-robin' },
+      { roles: ['main'], connectTimeout: 300, balance: 'round-robin', dataPath },
     );
     cleanups.push(() => harness.close());
     // Round-robin starts with the black hole: the answer must come from m1 after one timeout.
@@ -118,7 +119,7 @@ describe('failover', () => {
   it('resets the client when every attempt fails, instead of leaving it connected to nothing', async () => {
     const hole = await startBlackHole();
     cleanups.push(() => hole.close());
-    const harness = await startProxy([{ host: '127.0.0.1', base: hole.port }], { roles: ['main'], connectTimeout: 200, connectRetries: 3 });
+    const harness = await startProxy([{ host: '127.0.0.1', base: hole.port }], { roles: ['main'], connectTimeout: 200, connectRetries: 3, dataPath });
     cleanups.push(() => harness.close());
     const client = await harness.dial('main');
     expect(await closeOutcome(client)).toBe('ECONNRESET');
