@@ -32,23 +32,12 @@ const sizes = quick
   ? { bulk: GIB / 4, rtt: 5_000, connMs: 2_000, idle: [5_000, IDLE_MAX], storm: 5_000 }
   : { bulk: GIB, rtt: 20_000, connMs: 5_000, idle: [5_000, IDLE_MAX], storm: 5_000 };
 
+/** Installs nginx and HAProxy from Debian when missing (the same script `npm test` runs). */
 function ensureInstalled(): string[] {
-  const notes: string[] = [];
-  const missing = [['nginx', 'nginx libnginx-mod-stream'], ['haproxy', 'haproxy']].filter(([command]) => spawnSync('sh', ['-c', `command -v ${command!}`]).status !== 0);
-  if (missing.length === 0) return notes;
-  const packages = missing.flatMap(([, pkgs]) => pkgs!.split(' '));
-  if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
-    console.error(`installing ${packages.join(' ')} from Debian`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (spawnSync('apt-get', ['install', '-y', ...packages], { stdio: 'inherit', env }).status !== 0) {
-      spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-      spawnSync('apt-get', ['install', '-y', ...packages], { stdio: 'inherit', env });
-    }
-  }
-  for (const [command] of missing) {
-    if (spawnSync('sh', ['-c', `command -v ${command!}`]).status !== 0) notes.push(`${command!} is not installed and could not be installed: its column is empty.`);
-  }
-  return notes;
+  spawnSync(process.execPath, [join(ROOT, 'scripts', 'ensure-peers.mjs')], { stdio: 'inherit' });
+  return ['nginx', 'haproxy']
+    .filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
+    .map((command) => `${command} is not installed and could not be installed: its column is empty.`);
 }
 
 async function startChild(role: 'backend' | 'load'): Promise<{ child: ChildProcess; port: number }> {
