@@ -41,6 +41,8 @@ export interface MappingGroup {
   readonly mappings: readonly PortMapping[];
   /** The member's main port when the source states it (NACOS_APPLICATION_PORT). */
   readonly mainPort?: number;
+  /** Where the source states it, for findings about it: `-e NACOS_APPLICATION_PORT=7777`, line. */
+  readonly mainPortSource?: { readonly text: string; readonly line: number | undefined };
   /** Where a mapping that is missing belongs. */
   readonly line: number | undefined;
   readonly fix: FixStyle;
@@ -55,12 +57,15 @@ export function shiftPort(port: number, role: Role): number | undefined {
 }
 
 /**
- * The main port M of the member behind these back ports: the M that explains the most of them
- * as Nacos roles, preferring Nacos' default 8848. A single port that is not one of the default
- * Nacos ports is not enough to call something Nacos; undefined then.
+ * The main port M of the member behind these back ports. Nacos' default 8848 whenever it is
+ * among them: 8848 and 8849 published side by side are a main port and a stray port, not the
+ * gRPC and cluster ports of a member on 7848. Otherwise the M that explains the most of them as
+ * Nacos roles. A single port that is not one of the default Nacos ports is not enough to call
+ * something Nacos; undefined then.
  */
 export function memberMainPort(backs: readonly number[], known?: number): number | undefined {
   if (known !== undefined) return known;
+  if (backs.includes(DEFAULT_MAIN_PORT)) return DEFAULT_MAIN_PORT;
   const explained = new Map<number, Set<Role>>();
   for (const back of new Set(backs)) {
     for (const role of ROLES) {
@@ -82,6 +87,17 @@ export function memberMainPort(backs: readonly number[], known?: number): number
 interface RoleMapping {
   readonly mapping: PortMapping;
   readonly role: Role;
+}
+
+/** OFFSET_BROKEN in the user's own ports: what a client given the main port dials, and what it gets. */
+function offsetExplanation(group: MappingGroup, mainFront: number, wanted: number, entry: RoleMapping): string {
+  const there = group.mappings.find((mapping) => mapping.front === wanted);
+  const gets = there === undefined ? 'which goes nowhere' : `which reaches the member's ${there.back}, not its ${entry.role} port ${entry.mapping.back}`;
+  const who = entry.role === 'client-grpc' ? `clients given ${mainFront} dial ${wanted} for gRPC` : `members reach each other's ${entry.role} port on ${wanted}`;
+  return (
+    `Clients compute the gRPC port as (the port they were given) + 1000, and members reach each other on +1001 and -1000, so the offsets must hold ` +
+    `on the ${group.frontName} side, not just on the member: ${who}, ${gets}; ${entry.mapping.text} puts it on ${entry.mapping.front}.`
+  );
 }
 
 function finding(group: MappingGroup, status: 'fail' | 'warn', cause: LintCause, title: string, fix: string, line: number | undefined, evidence?: string): Finding {
@@ -106,18 +122,42 @@ function layerFinding(group: MappingGroup, entry: RoleMapping, back: number, rol
   );
 }
 
+/** Mappings to the default Nacos ports of a container whose NACOS_APPLICATION_PORT moved them. */
+function movedMainPortFindings(group: MappingGroup, main: number): Finding[] {
+  if (group.mainPort === undefined || group.mainPort === DEFAULT_MAIN_PORT) return [];
+  const source = group.mainPortSource?.text ?? `NACOS_APPLICATION_PORT=${main}`;
+  const ports = ROLES.map((role) => shiftPort(main, role)).filter((port) => port !== undefined);
+  return group.mappings.flatMap((mapping) => {
+    const role = roleOfPort(DEFAULT_MAIN_PORT, mapping.back);
+    const wanted = role === undefined ? undefined : shiftPort(main, role);
+    if (role === undefined || wanted === undefined || roleOfPort(main, mapping.back) !== undefined) return [];
+    return [
+      finding(
+        group,
+        'fail',
+        'APPLICATION_PORT_MISMATCH',
+        `${mapping.text} reaches container port ${mapping.back}, but ${source} moved Nacos to ${ports.join('/')}: nothing listens on ${mapping.back}`,
+        `${group.fix.change(mapping, mapping.front, wanted, role)}   (the ${role} port of main port ${main}), or drop ${source} to keep Nacos on ${DEFAULT_MAIN_PORT}`,
+        mapping.line,
+        `${source}${group.mainPortSource?.line === undefined ? '' : ` (line ${group.mainPortSource.line})`}`,
+      ),
+    ];
+  });
+}
+
 export function analyzeGroup(group: MappingGroup): Finding[] {
   const main = memberMainPort(
     group.mappings.map((mapping) => mapping.back),
     group.mainPort,
   );
   if (main === undefined) return [];
+  const moved = movedMainPortFindings(group, main);
   const entries: RoleMapping[] = group.mappings.flatMap((mapping) => {
     const role = roleOfPort(main, mapping.back);
     return role === undefined ? [] : [{ mapping, role }];
   });
-  if (entries.length === 0) return [];
-  const findings: Finding[] = [];
+  if (entries.length === 0) return moved;
+  const findings: Finding[] = [...moved];
   const grpcBack = shiftPort(main, 'client-grpc');
   const mains = entries.filter((entry) => entry.role === 'main');
   // A "main" mapping sitting on another main front + 1000 is the gRPC port sent to the HTTP port.
@@ -153,15 +193,15 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
       // The main port this mapping most likely belongs to: the one whose offset it misses by least.
       const nearest = candidates.sort((a, b) => Math.abs(a.port - entry.mapping.front) - Math.abs(b.port - entry.mapping.front))[0]!;
       findings.push(
-        finding(
-          group,
-          'fail',
-          'OFFSET_BROKEN',
-          `${entry.mapping.text} breaks the offset rule: ${entry.role} (${entry.mapping.back}) must be on ${group.frontName} ${nearest.port}, the main ${group.frontName} ${nearest.mainFront} ${formatOffset(entry.role).slice(1)}`,
-          group.fix.change(entry.mapping, nearest.port, entry.mapping.back, entry.role),
-          entry.mapping.line,
-          `clients given ${nearest.mainFront} dial ${nearest.port}`,
-        ),
+        problem('OFFSET_BROKEN', {
+          status: 'fail',
+          title: `${entry.mapping.text} breaks the offset rule: ${entry.role} (${entry.mapping.back}) must be on ${group.frontName} ${nearest.port}, the main ${group.frontName} ${nearest.mainFront} ${formatOffset(entry.role).slice(1)}`,
+          fix: group.fix.change(entry.mapping, nearest.port, entry.mapping.back, entry.role),
+          file: group.file,
+          line: entry.mapping.line,
+          evidence: `clients given ${nearest.mainFront} dial ${nearest.port}`,
+          explanation: offsetExplanation(group, nearest.mainFront, nearest.port, entry),
+        }),
       );
     }
   }
