@@ -24,6 +24,7 @@ export const LINT_CAUSES = [
   'INGRESS_FOR_GRPC',
   'CONTAINER_PORT_MISSING',
   'APPLICATION_PORT_MISMATCH',
+  'MEMBER_LEFT_OUT',
   'UNPARSABLE',
 ] as const;
 export type LintCause = (typeof LINT_CAUSES)[number];
@@ -69,6 +70,7 @@ const EXPLANATIONS: Readonly<Record<LintCause, string>> = {
   APPLICATION_PORT_MISMATCH:
     'NACOS_APPLICATION_PORT sets the main port inside the container (server.port on 2.x, nacos.server.main.port on 3.x); Nacos ' +
     'listens on it and on its +1000, +1001 and -1000, not on 8848/9848/9849/7848 any more, so a mapping to a default port reaches nothing.',
+  MEMBER_LEFT_OUT: 'A member that one port role is balanced to but another leaves out takes no share of that role.',
   UNPARSABLE: 'The file could not be read as the kind it looks like, so its port mappings could not be checked.',
 };
 

@@ -13,6 +13,7 @@ import { isSectionKeyword } from './haproxy-parser.js';
 import { lintHaproxy } from './haproxy.js';
 import { isKubernetes, lintKubernetes } from './kubernetes.js';
 import { lintNginx } from './nginx.js';
+import type { NginxIncludes } from './nginx-includes.js';
 import { splitWords } from './words.js';
 import { readYaml } from './yaml-source.js';
 
@@ -68,6 +69,8 @@ export interface LintInput {
   readonly kind?: LintKind;
   /** The text was given on the command line, not read from a file: findings point at `<argument>`. */
   readonly pasted?: boolean;
+  /** For an nginx config: the files its includes name, read by readNginxIncludes. */
+  readonly includes?: NginxIncludes;
 }
 
 export const PASTED_SOURCE = '<argument>';
@@ -91,7 +94,7 @@ export function lintPorts(input: LintInput): Section {
     if (findings.length === 0) findings.push({ check: 'ports.none', status: 'info', title: 'no docker run or podman run command found', location: { file: source.file } });
     return { target: input.name, title, findings };
   }
-  if (kind === 'nginx') return { target: input.name, title, findings: lintNginx(input.text, input.name) };
+  if (kind === 'nginx') return { target: input.name, title, findings: lintNginx(input.text, input.name, input.includes) };
   if (kind === 'haproxy') return { target: input.name, title, findings: lintHaproxy(input.text, input.name) };
   const yaml = readYaml(input.text);
   if (yaml.error) {

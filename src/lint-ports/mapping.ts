@@ -22,6 +22,8 @@ export interface PortMapping {
   readonly line: number | undefined;
   /** The mapping as the source writes it, for titles: `"8083:9848"`, `listen 9848 -> 10.0.0.11:9848`. */
   readonly text: string;
+  /** The file it is written in, when not the group's (an nginx include). */
+  readonly file?: string;
 }
 
 export interface FixStyle {
@@ -100,8 +102,14 @@ function offsetExplanation(group: MappingGroup, mainFront: number, wanted: numbe
   );
 }
 
-function finding(group: MappingGroup, status: 'fail' | 'warn', cause: LintCause, title: string, fix: string, line: number | undefined, evidence?: string): Finding {
-  return problem(cause, { status, title, fix, file: group.file, line, ...(evidence === undefined ? {} : { evidence }) });
+/** Where a finding points: the mapping's own file (nginx includes) or the group's, and a line. */
+interface Where {
+  readonly line: number | undefined;
+  readonly file?: string | undefined;
+}
+
+function finding(group: MappingGroup, status: 'fail' | 'warn', cause: LintCause, title: string, fix: string, where: Where, evidence?: string): Finding {
+  return problem(cause, { status, title, fix, file: where.file ?? group.file, line: where.line, ...(evidence === undefined ? {} : { evidence }) });
 }
 
 function locationOf(group: MappingGroup, line: number | undefined): Pick<Finding, 'location'> {
@@ -118,7 +126,7 @@ function layerFinding(group: MappingGroup, entry: RoleMapping, back: number, rol
     cause,
     `${entry.mapping.text}: ${role} traffic goes through ${how}`,
     group.fix.change(entry.mapping, entry.mapping.front, back, role),
-    entry.mapping.line,
+    entry.mapping,
   );
 }
 
@@ -138,7 +146,7 @@ function movedMainPortFindings(group: MappingGroup, main: number): Finding[] {
         'APPLICATION_PORT_MISMATCH',
         `${mapping.text} reaches container port ${mapping.back}, but ${source} moved Nacos to ${ports.join('/')}: nothing listens on ${mapping.back}`,
         `${group.fix.change(mapping, mapping.front, wanted, role)}   (the ${role} port of main port ${main}), or drop ${source} to keep Nacos on ${DEFAULT_MAIN_PORT}`,
-        mapping.line,
+        mapping,
         `${source}${group.mainPortSource?.line === undefined ? '' : ` (line ${group.mainPortSource.line})`}`,
       ),
     ];
@@ -173,7 +181,7 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
         'GRPC_TO_MAIN_PORT',
         `${entry.mapping.text}: ${group.frontName} ${entry.mapping.front} is where clients dial gRPC, but it reaches the member's main port ${main} instead of ${grpcBack}`,
         group.fix.change(entry.mapping, entry.mapping.front, grpcBack, 'client-grpc'),
-        entry.mapping.line,
+        entry.mapping,
       ),
     );
     const layer = layerFinding(group, entry, grpcBack, 'client-grpc');
@@ -197,7 +205,7 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
           status: 'fail',
           title: `${entry.mapping.text} breaks the offset rule: ${entry.role} (${entry.mapping.back}) must be on ${group.frontName} ${nearest.port}, the main ${group.frontName} ${nearest.mainFront} ${formatOffset(entry.role).slice(1)}`,
           fix: group.fix.change(entry.mapping, nearest.port, entry.mapping.back, entry.role),
-          file: group.file,
+          file: entry.mapping.file ?? group.file,
           line: entry.mapping.line,
           evidence: `clients given ${nearest.mainFront} dial ${nearest.port}`,
           explanation: offsetExplanation(group, nearest.mainFront, nearest.port, entry),
@@ -226,7 +234,7 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
         'GRPC_PORT_NOT_EXPOSED',
         `${entry.mapping.text}: the main port is on ${group.frontName} ${entry.mapping.front}, but nothing forwards ${want} to the gRPC port ${grpcBack}`,
         group.fix.add(want, grpcBack, 'client-grpc'),
-        entry.mapping.line,
+        entry.mapping,
         `clients given ${entry.mapping.front} dial ${want} for gRPC`,
       ),
     );
@@ -242,7 +250,7 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
         'MAIN_PORT_NOT_EXPOSED',
         `${grpc.mapping.text}: gRPC is forwarded, but nothing forwards the main port ${main}`,
         isValidPort(mainFront) ? group.fix.add(mainFront, main, 'main') : `forward the main port ${main} on the ${group.frontName} 1000 below ${grpc.mapping.front}`,
-        grpc.mapping.line,
+        grpc.mapping,
       ),
     );
   }
@@ -262,15 +270,18 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
   return findings;
 }
 
-/** Findings of several groups, each problem once (nginx and HAProxy give one group per member host). */
-export function analyzeGroups(groups: readonly MappingGroup[]): Finding[] {
+/** Each problem once: nginx and HAProxy give one group per member host, and hosts share mappings. */
+export function dedupeFindings(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
-  return groups
-    .flatMap(analyzeGroup)
-    .filter((item) => {
-      const key = JSON.stringify([item.status, item.cause, item.title, item.location?.line, item.evidence]);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  return findings.filter((item) => {
+    const key = JSON.stringify([item.status, item.cause, item.title, item.location?.file, item.location?.line, item.evidence]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Findings of several groups, each problem once. */
+export function analyzeGroups(groups: readonly MappingGroup[]): Finding[] {
+  return dedupeFindings(groups.flatMap(analyzeGroup));
 }
