@@ -284,7 +284,7 @@ export function lintNginx(source: string, file: string, includes?: NginxIncludes
     if (main === undefined) continue;
     for (const { route, member } of entries) if (roleOfPort(main, member.port) !== undefined) nacosRoutes.add(route);
     const leftOut = leftOutFindings(host, entries, main, routes, file);
-    const group: MappingGroup = { file, subject: `nginx servers for ${host}`, frontName: 'listen port', mappings, line: undefined, fix: FIX };
+    const group: MappingGroup = { file, subject: 'nginx servers', frontName: 'listen port', mappings, line: undefined, fix: FIX };
     analyzed.push(...leftOut.findings, ...analyzeGroup(group).filter((item) => ![...leftOut.covered].some((role) => item.cause === NOT_EXPOSED[role])));
   }
   findings.push(...dedupeFindings(analyzed).map((item) => softenForIncludes(item, state.notFollowed)));
