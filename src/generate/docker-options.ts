@@ -189,7 +189,11 @@ export function resolveDockerOptions(flags: DockerFlags): DockerOptions {
   const roles = parseRoles([...(roleValues.length > 0 ? roleValues : CLIENT_ROLES), ...anchoredRoles]);
   rolePorts(hostMainPort, roles);
   rolePorts(containerMainPort, roles);
-  const format = choiceFlag(flags.format, '--format', DOCKER_FORMATS, 'all');
+  // With --k8s the manifests alone by default, so `--k8s --out svc.yaml` is a file kubectl applies.
+  const format = choiceFlag(flags.format, '--format', DOCKER_FORMATS, flags.k8s === true ? 'k8s' : 'all');
+  if (flags.k8s === true && (format === 'run' || format === 'compose')) {
+    throw new UsageError(`--k8s prints Kubernetes Services, but --format ${format} prints none; drop --k8s, or use --format all (everything) or k8s`, { code: 'ERR_OPTION_VALUE' });
+  }
   const wantsKubernetes = flags.k8s === true || format === 'k8s';
   for (const flag of ['name', 'selector', 'service-type', 'headless'] as const) {
     if (flags[flag] !== undefined && flags[flag] !== false && !wantsKubernetes) {

@@ -114,6 +114,15 @@ describe('docker options', () => {
     );
   });
 
+  it('prints only the manifests with --k8s unless --format all, and refuses --k8s with a format that has none', () => {
+    expect(resolveDockerOptions({ 'host-port': '18848', k8s: true }).format).toBe('k8s');
+    expect(resolveDockerOptions({ 'host-port': '18848', k8s: true, format: 'all' }).format).toBe('all');
+    expect(resolveDockerOptions({ 'host-port': '18848' }).format).toBe('all');
+    expect(toolErrorOf(() => resolveDockerOptions({ 'host-port': '18848', k8s: true, format: 'run' })).message).toBe(
+      '--k8s prints Kubernetes Services, but --format run prints none; drop --k8s, or use --format all (everything) or k8s',
+    );
+  });
+
   it('refuses Kubernetes flags without --k8s and bad Service names', () => {
     expect(toolErrorOf(() => resolveDockerOptions({ 'host-port': '18848', headless: true })).message).toBe('--headless only applies with --k8s');
     expect(toolErrorOf(() => resolveDockerOptions({ 'host-port': '18848', k8s: true, name: 'Nacos' })).message).toContain('is not a Kubernetes Service name');
