@@ -67,6 +67,23 @@ export function normalizeIp(ip: string): string {
   return mapped?.[1] ?? ip;
 }
 
+/**
+ * One spelling per host, for telling whether two addresses name the same one: names lower-cased,
+ * IPv6 in its canonical compressed form (`0:0:0:0:0:0:0:1` -> `::1`), IPv4-mapped IPv6 as IPv4.
+ */
+export function canonicalHost(host: string): string {
+  const ip = normalizeIp(host);
+  // URL refuses zone ids (fe80::1%eth0); those keep their spelling.
+  if (isIP(ip) === 6 && !ip.includes('%')) return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  return ip.toLowerCase().replace(/\.$/, '');
+}
+
+/** `localhost` (and `*.localhost`), 127.0.0.0/8 and ::1: this machine, whatever the spelling. */
+export function isLoopbackHost(host: string): boolean {
+  const canonical = canonicalHost(host);
+  return canonical === 'localhost' || canonical.endsWith('.localhost') || canonical === '::1' || (isIP(canonical) === 4 && canonical.startsWith('127.'));
+}
+
 function parsePortText(text: string, input: string, what: string): number {
   if (!/^\d{1,5}$/.test(text)) {
     throw new AddressError(`${what} "${input}": port "${text}" is not a number from 1 to 65535`);
