@@ -145,7 +145,7 @@ function movedMainPortFindings(group: MappingGroup, main: number): Finding[] {
         'fail',
         'APPLICATION_PORT_MISMATCH',
         `${mapping.text} reaches container port ${mapping.back}, but ${source} moved Nacos to ${ports.join('/')}: nothing listens on ${mapping.back}`,
-        `${group.fix.change(mapping, mapping.front, wanted, role)}   (the ${role} port of main port ${main}), or drop ${source} to keep Nacos on ${DEFAULT_MAIN_PORT}`,
+        `${group.fix.change(mapping, mapping.front, wanted, role)}   (${role === 'main' ? 'the main port it set' : `the ${role} port of main port ${main}`}), or drop ${source} to keep Nacos on ${DEFAULT_MAIN_PORT}`,
         mapping,
         `${source}${group.mainPortSource?.line === undefined ? '' : ` (line ${group.mainPortSource.line})`}`,
       ),

@@ -50,6 +50,10 @@ describe('nacos-doctor lint-ports', () => {
     const refused = await runBin('nacos-doctor', ['lint-ports', binary]);
     expect(refused).toMatchObject({ code: 2, stdout: '' });
     expect(refused.stderr).toBe(`nacos-doctor: error: ${binary} is not a text file (it contains NUL bytes); lint-ports reads docker compose files, Kubernetes manifests, nginx and HAProxy configs, and docker run commands or scripts\n`);
+    const named = await runBin('nacos-doctor', ['lint-ports', join(dir, 'x\u001b[31m.yml')]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('x\\x1b[31m.yml: no such file');
+    expect(named.stderr).not.toContain('\u001b');
     const unknown = await runBin('nacos-doctor', ['lint-ports', 'README.md']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^nacos-doctor: error: cannot tell what kind of file README\.md is: .* say which with --kind compose\|kubernetes\|nginx\|haproxy\|docker-run\n$/);

@@ -113,7 +113,7 @@ describe('docker compose', () => {
       const result = findings(service(environment));
       expect(result.map((item) => `${item.status} ${item.cause} ${item.location?.line}`)).toEqual([`fail APPLICATION_PORT_MISMATCH ${environment.length + 6}`, `fail APPLICATION_PORT_MISMATCH ${environment.length + 7}`]);
       expect(result[0]!.evidence).toBe(`NACOS_APPLICATION_PORT: 7777 (line ${environment.length + 4})`);
-      expect(result[0]!.fix).toBe('change "8848:8848" to "8848:7777"   (the main port of main port 7777), or drop NACOS_APPLICATION_PORT: 7777 to keep Nacos on 8848');
+      expect(result[0]!.fix).toBe('change "8848:8848" to "8848:7777"   (the main port it set), or drop NACOS_APPLICATION_PORT: 7777 to keep Nacos on 8848');
     }
   });
 
