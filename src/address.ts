@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { AddressError } from './errors.js';
-import { assertPort } from './ports.js';
+import { assertPort, isValidPort } from './ports.js';
 
 export interface HostPort {
   readonly host: string;
@@ -32,10 +32,23 @@ export interface ServerAddress extends HostPort {
 // RFC 1123 labels, plus `_` because docker compose service names (nacos_1) use it.
 const HOSTNAME_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 
-export function isHostname(host: string): boolean {
+/**
+ * A top-level label is never all digits (RFC 3696 §2), so `999.1.1.1`, `1.2.3` and `12345` are
+ * mistyped IPv4 addresses (or ports), not names; resolvers would read some of them as numbers.
+ */
+function endsInNumber(host: string): boolean {
+  const trimmed = host.endsWith('.') ? host.slice(0, -1) : host;
+  return /^\d+$/.test(trimmed.slice(trimmed.lastIndexOf('.') + 1));
+}
+
+function hasLabelSyntax(host: string): boolean {
   if (host.length === 0 || host.length > 253) return false;
   const trimmed = host.endsWith('.') ? host.slice(0, -1) : host;
   return trimmed.split('.').every((label) => HOSTNAME_LABEL.test(label));
+}
+
+export function isHostname(host: string): boolean {
+  return hasLabelSyntax(host) && !endsInNumber(host);
 }
 
 /** True for an IPv4/IPv6 literal or a syntactically valid hostname. */
@@ -54,6 +67,23 @@ export function normalizeIp(ip: string): string {
   return mapped?.[1] ?? ip;
 }
 
+/**
+ * One spelling per host, for telling whether two addresses name the same one: names lower-cased,
+ * IPv6 in its canonical compressed form (`0:0:0:0:0:0:0:1` -> `::1`), IPv4-mapped IPv6 as IPv4.
+ */
+export function canonicalHost(host: string): string {
+  const ip = normalizeIp(host);
+  // URL refuses zone ids (fe80::1%eth0); those keep their spelling.
+  if (isIP(ip) === 6 && !ip.includes('%')) return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  return ip.toLowerCase().replace(/\.$/, '');
+}
+
+/** `localhost` (and `*.localhost`), 127.0.0.0/8 and ::1: this machine, whatever the spelling. */
+export function isLoopbackHost(host: string): boolean {
+  const canonical = canonicalHost(host);
+  return canonical === 'localhost' || canonical.endsWith('.localhost') || canonical === '::1' || (isIP(canonical) === 4 && canonical.startsWith('127.'));
+}
+
 function parsePortText(text: string, input: string, what: string): number {
   if (!/^\d{1,5}$/.test(text)) {
     throw new AddressError(`${what} "${input}": port "${text}" is not a number from 1 to 65535`);
@@ -65,11 +95,35 @@ function parsePortText(text: string, input: string, what: string): number {
   }
 }
 
+/** Why a host made of digits and dots is neither an IPv4 address nor a name. */
+function numericHostProblem(host: string): string {
+  const parts = host.replace(/\.$/, '').split('.');
+  if (parts.length === 1) return `"${host}" is a number, not a host; to give a port, write HOST:${host}`;
+  if (parts.length !== 4) return `"${host}" is not a valid IPv4 address: it has ${parts.length} parts instead of 4, and a hostname cannot end in a number`;
+  const bad = parts.find((part) => !/^\d{1,3}$/.test(part) || Number(part) > 255);
+  return `"${host}" is not a valid IPv4 address: ${bad === undefined ? 'write it without leading zeros' : `"${bad}" is not a number from 0 to 255`}, and a hostname cannot end in a number`;
+}
+
 function checkHost(host: string, input: string, what: string): string {
-  if (!isValidHost(host)) {
-    throw new AddressError(`${what} "${input}": "${host}" is not a valid IP address or hostname`);
+  if (isValidHost(host)) return host;
+  if (/^[\d.]+$/.test(host)) throw new AddressError(`${what} "${input}": ${numericHostProblem(host)}`);
+  if (hasLabelSyntax(host)) {
+    throw new AddressError(`${what} "${input}": "${host}" is not a valid hostname: its last label is a number (write an IPv4 address as four numbers 0-255)`);
   }
-  return host;
+  throw new AddressError(`${what} "${input}": "${host}" is not a valid IP address or hostname`);
+}
+
+/**
+ * `::1:8848` is a valid IPv6 address, but someone who types it almost always means `[::1]:8848`.
+ * An unbracketed IPv6 literal whose last group is decimal and whose rest is an address on its own
+ * is refused as ambiguous; brackets say which was meant.
+ */
+function ambiguousPortTail(text: string): { host: string; port: string } | undefined {
+  const colon = text.lastIndexOf(':');
+  const host = text.slice(0, colon);
+  const port = text.slice(colon + 1);
+  if (!/^\d{1,5}$/.test(port) || !isValidPort(Number(port)) || isIP(host) !== 6) return undefined;
+  return { host, port };
 }
 
 /**
@@ -88,11 +142,20 @@ function splitHostPort(text: string, input: string, what: string): { host: strin
     return { host, port: rest.slice(1) };
   }
   // A bare IPv6 literal has several colons and no port; brackets are required to add one.
-  if (isIP(text) === 6) return { host: text, port: undefined };
+  if (isIP(text) === 6) {
+    const tail = ambiguousPortTail(text);
+    if (tail) {
+      throw new AddressError(
+        `${what} "${input}": an IPv6 address with a port must be written in brackets: [${tail.host}]:${tail.port} (or [${text}] if ${tail.port} is part of the address)`,
+      );
+    }
+    return { host: text, port: undefined };
+  }
   const colon = text.lastIndexOf(':');
   if (colon < 0) return { host: text, port: undefined };
   if (text.indexOf(':') !== colon) {
-    throw new AddressError(`${what} "${input}": an IPv6 address with a port must be written in brackets, e.g. [::1]:8848`);
+    const tail = ambiguousPortTail(text);
+    throw new AddressError(`${what} "${input}": an IPv6 address with a port must be written in brackets, ${tail ? `[${tail.host}]:${tail.port}` : 'e.g. [::1]:8848'}`);
   }
   return { host: text.slice(0, colon), port: text.slice(colon + 1) };
 }

@@ -27,3 +27,38 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
   }
   return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
+
+/** Share of control characters (or invalid UTF-8, decoded as U+FFFD) above which text is binary data. */
+const BINARY_RATIO = 0.1;
+/** Enough of a file to tell text from binary data. */
+export const BINARY_SAMPLE_CHARS = 8192;
+
+/**
+ * Why `text` looks like binary data rather than a text file, or undefined: NUL bytes (no config
+ * or log has them; UTF-16 files do), or more than 10% control characters or invalid UTF-8 in
+ * the first 8 KiB. Tabs, newlines and form feeds are text.
+ */
+export function binaryReason(text: string): string | undefined {
+  const sample = text.slice(0, BINARY_SAMPLE_CHARS);
+  if (sample.includes('\u0000')) return 'it contains NUL bytes';
+  const controls = sample.match(/[\u0001-\u0008\u000e-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  if (sample.length > 0 && controls / sample.length > BINARY_RATIO) {
+    return `${Math.round((controls / sample.length) * 100)}% of its first ${sample.length} characters are control characters or invalid UTF-8`;
+  }
+  return undefined;
+}
+
+/** C0/C1 controls (but tab and newline), DEL, and the Unicode line separators and bidi overrides. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a file or a server made safe to print: every control character becomes a visible
+ * `\xNN` (or `\u{NNNN}`), so an ESC sequence in a quoted line cannot move the cursor, recolour or
+ * retitle the terminal, or hide what follows.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (char) => {
+    const code = char.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}

@@ -28,12 +28,32 @@ describe('parseHostPort', () => {
     expect(() => parseHostPort('10.0.0.1:99999')).toThrow(AddressError);
     expect(() => parseHostPort('10.0.0.1:99999')).toThrow(/port 99999 is not a TCP port/);
     expect(() => parseHostPort('10.0.0.1:http')).toThrow(/port "http" is not a number/);
-    expect(() => parseHostPort('fd00::1:8848')).toThrow(/an IPv6 address takes its port after brackets/);
+    expect(() => parseHostPort('fd00::1:8848')).toThrow('address "fd00::1:8848": an IPv6 address with a port must be written in brackets: [fd00::1]:8848 (or [fd00::1:8848] if 8848 is part of the address)');
     expect(() => parseHostPort('nacos:8848:1')).toThrow(/must be written in brackets/);
     expect(() => parseHostPort('[fd00::1:8848')).toThrow(/missing "]"/);
     expect(() => parseHostPort('[10.0.0.1]:8848')).toThrow(/not an IPv6 address/);
     expect(() => parseHostPort('evil;host:8848')).toThrow(/"evil;host" is not a valid IP address or hostname/);
     expect(() => parseHostPort('')).toThrow(/empty/);
+  });
+});
+
+describe('hosts that only look valid', () => {
+  it('refuses all-numeric hosts as mistyped IPv4 addresses, naming the bad part', () => {
+    expect(() => parseHostPort('999.1.1.1:8848')).toThrow('address "999.1.1.1:8848": "999.1.1.1" is not a valid IPv4 address: "999" is not a number from 0 to 255, and a hostname cannot end in a number');
+    expect(() => parseHostPort('1.2.3', { defaultPort: 8848 })).toThrow('"1.2.3" is not a valid IPv4 address: it has 3 parts instead of 4');
+    expect(() => parseHostPort('12345', { defaultPort: 8848 })).toThrow('"12345" is a number, not a host; to give a port, write HOST:12345');
+    expect(() => parseHostPort('nacos.123:8848')).toThrow('"nacos.123" is not a valid hostname: its last label is a number');
+    for (const host of ['999.1.1.1', '1.2.3', '12345', 'a.1']) expect(isValidHost(host), host).toBe(false);
+    for (const host of ['10.0.0.1', '3com.example', 'nacos-0', 'node1.k8s']) expect(isValidHost(host), host).toBe(true);
+  });
+
+  it('refuses an unbracketed IPv6 address ending in a port-like group, and shows both bracketed forms', () => {
+    expect(() => parseHostPort('::1:8848', { defaultPort: 8848, what: '--upstream member' })).toThrow(
+      '--upstream member "::1:8848": an IPv6 address with a port must be written in brackets: [::1]:8848 (or [::1:8848] if 8848 is part of the address)',
+    );
+    expect(parseHostPort('[::1:8848]', { defaultPort: 8848 })).toEqual({ host: '::1:8848', port: 8848 });
+    expect(parseHostPort('fd00::a', { defaultPort: 8848 })).toEqual({ host: 'fd00::a', port: 8848 });
+    expect(() => parseListenAddress('::1:18848')).toThrow(/\[::1\]:18848/);
   });
 });
 

@@ -42,5 +42,5 @@ export async function runUpgrade(args: ParsedArgs, io: CliIo): Promise<number> {
     ...(contextPath === undefined ? {} : { contextPath }),
     ...(auth ? { auth } : {}),
   });
-  return writeReport(upgradeReport(input), { json: args.json === true }, io);
+  return writeReport(upgradeReport({ ...input, diff: args.diff === true }), { json: args.json === true }, io);
 }

@@ -3,6 +3,7 @@
  * bins and in tests. `processIo()` is the only place that reads `process` for them.
  */
 import { NacosToolError, describeError } from '../errors.js';
+import { escapeControlCharacters } from '../text.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
@@ -26,7 +27,8 @@ export function processIo(): CliIo {
 export function printError(command: string, error: unknown, io: CliIo): number {
   if (error instanceof NacosToolError) {
     const hint = error.code === 'ERR_ARGUMENTS' ? ` (see ${command} --help)` : '';
-    io.stderr.write(`${command}: error: ${error.message}${hint}\n`);
+    // Messages quote what the user gave (file names, values), which may hold control characters.
+    io.stderr.write(`${command}: error: ${escapeControlCharacters(error.message)}${hint}\n`);
     return error.exitCode;
   }
   io.stderr.write(`${command}: internal error: ${describeError(error)} (please report this with the command line you ran)\n`);

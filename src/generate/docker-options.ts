@@ -9,7 +9,7 @@ import { parsePortSpec } from '../lint-ports/port-spec.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAIN_PORT, ROLES, ROLE_OFFSETS, formatOffset, highestMainPort, isValidPort, lowestMainPort, mainPortOf, parseRoles, roleOfPort, rolePort, rolePorts, type Role } from '../ports.js';
 import { CLIENT_ROLES, choiceFlag, integerFlag, safeFlagValues, singleFlag, type RawFlag } from './lb-options.js';
-import { assertSafeValue } from './safe-value.js';
+import { assertNoZoneId, assertSafeValue } from './safe-value.js';
 
 export const DOCKER_FORMATS = ['all', 'run', 'compose', 'k8s'] as const;
 export type DockerFormat = (typeof DOCKER_FORMATS)[number];
@@ -52,6 +52,7 @@ export function parsePublish(input: string): PublishMapping {
   if (spec.protocol !== 'tcp') refuse(`"${input}": Nacos ports are TCP; drop /${spec.protocol}`);
   if (spec.hostPorts === undefined) refuse(`"${input}": a bare container port gets a random host port, which breaks the offsets; give HOSTPORT:CONTAINERPORT, e.g. 18848:8848`);
   if (spec.hostPorts![0] !== spec.hostPorts![1] || spec.containerPorts[0] !== spec.containerPorts[1]) refuse(`"${input}": give one port per --publish, not a range`);
+  assertNoZoneId(spec.hostIp, '--publish address');
   return { hostIp: spec.hostIp, hostPort: spec.hostPorts![0], containerPort: spec.containerPorts[0] };
 }
 
@@ -180,6 +181,7 @@ export function resolveDockerOptions(flags: DockerFlags): DockerOptions {
   const ipFlag = singleFlag(flags['host-ip'], '--host-ip');
   if (ipFlag !== undefined) {
     if (isIP(assertSafeValue(ipFlag, '--host-ip')) === 0) throw new UsageError(`--host-ip "${ipFlag}" is not an IP address`, { code: 'ERR_OPTION_VALUE' });
+    assertNoZoneId(ipFlag, '--host-ip');
     if (hostIp !== undefined && hostIp !== ipFlag) throw new UsageError(`--host-ip ${ipFlag} contradicts --publish address ${hostIp}`, { code: 'ERR_OPTION_VALUE' });
     hostIp = ipFlag;
   }
@@ -187,7 +189,11 @@ export function resolveDockerOptions(flags: DockerFlags): DockerOptions {
   const roles = parseRoles([...(roleValues.length > 0 ? roleValues : CLIENT_ROLES), ...anchoredRoles]);
   rolePorts(hostMainPort, roles);
   rolePorts(containerMainPort, roles);
-  const format = choiceFlag(flags.format, '--format', DOCKER_FORMATS, 'all');
+  // With --k8s the manifests alone by default, so `--k8s --out svc.yaml` is a file kubectl applies.
+  const format = choiceFlag(flags.format, '--format', DOCKER_FORMATS, flags.k8s === true ? 'k8s' : 'all');
+  if (flags.k8s === true && (format === 'run' || format === 'compose')) {
+    throw new UsageError(`--k8s prints Kubernetes Services, but --format ${format} prints none; drop --k8s, or use --format all (everything) or k8s`, { code: 'ERR_OPTION_VALUE' });
+  }
   const wantsKubernetes = flags.k8s === true || format === 'k8s';
   for (const flag of ['name', 'selector', 'service-type', 'headless'] as const) {
     if (flags[flag] !== undefined && flags[flag] !== false && !wantsKubernetes) {

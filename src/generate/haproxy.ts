@@ -4,6 +4,7 @@
  * with `timeout tunnel` so established connections are never cut by the short client/server
  * timeouts, and TCP health checks. Pure: options in, text out.
  */
+import { isIP } from 'node:net';
 import { formatHostPort } from '../address.js';
 import { formatDuration } from '../duration.js';
 import type { BalanceStrategy } from '../proxy/options.js';
@@ -23,6 +24,11 @@ function bindAddress(route: RoleRoute): string {
   return route.listen.host === undefined ? `:${route.listen.port}` : formatHostPort(route.listen.host, route.listen.port);
 }
 
+/** Members given by name (StatefulSet pods, compose services) are looked up again while HAProxy runs. */
+function byName(route: RoleRoute): boolean {
+  return route.members.some((member) => isIP(member.host) === 0);
+}
+
 function listenSection(route: RoleRoute, options: HaproxyOptions): string[] {
   return [
     `listen ${route.name}`,
@@ -40,7 +46,9 @@ function listenSection(route: RoleRoute, options: HaproxyOptions): string[] {
     '    retries 2',
     '    option redispatch 1',
     '    option tcp-check',
-    `    default-server check inter ${formatDuration(options.healthIntervalMs)} fall ${options.healthFall} rise ${options.healthRise} observe layer4 error-limit ${options.healthFall} on-error mark-down`,
+    `    default-server check inter ${formatDuration(options.healthIntervalMs)} fall ${options.healthFall} rise ${options.healthRise} observe layer4 error-limit ${options.healthFall} on-error mark-down init-addr last,libc,none${
+      byName(route) ? ' resolvers default' : ''
+    }`,
     ...route.members.map((member, index) => `    server member-${index + 1} ${formatHostPort(member.host, member.port)}`),
   ];
 }
@@ -56,6 +64,10 @@ const EXPLANATION = [
   '#                    failed connections (passive health).',
   '#   retries, option redispatch 1',
   '#                    a failed connect is retried on another member; nothing has been forwarded yet.',
+  '#   init-addr last,libc,none',
+  '#                    HAProxy starts even when a member name does not resolve yet (a StatefulSet',
+  '#                    pod not created); that member stays down until it resolves. Members given by',
+  '#                    name also use resolvers default (from /etc/resolv.conf), so new addresses are seen.',
 ];
 
 export function renderHaproxy(options: HaproxyOptions): string {

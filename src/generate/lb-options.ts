@@ -9,7 +9,7 @@ import { formatDuration, parseDuration } from '../duration.js';
 import { PortRangeError, UsageError } from '../errors.js';
 import { parseRoles, rolePorts, type Role } from '../ports.js';
 import { BALANCE_STRATEGIES, parseUpstreams, type BalanceStrategy } from '../proxy/options.js';
-import { assertSafeValue } from './safe-value.js';
+import { assertNoZoneId, assertSafeValue } from './safe-value.js';
 
 export type RawFlag = string | readonly string[] | undefined;
 
@@ -112,6 +112,8 @@ export function resolveLbOptions(flags: LbFlags): LbOptions {
   }
   const upstreams = parseUpstreams(upstreamValues, '--upstream');
   const listen = parseListenAddress(assertSafeValue(singleFlag(flags.listen, '--listen') ?? LB_DEFAULTS.listen, '--listen'), '--listen');
+  for (const member of upstreams) assertNoZoneId(member.host, '--upstream');
+  assertNoZoneId(listen.host, '--listen');
   const roles = parseRoles(safeFlagValues(flags.roles, '--roles').length > 0 ? safeFlagValues(flags.roles, '--roles') : LB_DEFAULTS.roles);
   const options: LbOptions = {
     listen,

@@ -34,3 +34,17 @@ export function assertSafeValue(value: string, what: string): string {
   if (value === '') throw new UsageError(`${what} is empty`, { code: 'ERR_UNSAFE_VALUE' });
   return value;
 }
+
+/**
+ * nginx, HAProxy and Docker read IPv6 addresses without a zone id (`fe80::1%eth0`): nginx and
+ * HAProxy fail to parse it and Docker refuses the port spec. Node accepts one, so this is checked
+ * here, after the address was parsed.
+ */
+export function assertNoZoneId(host: string | undefined, what: string): void {
+  if (host === undefined || !host.includes('%')) return;
+  throw new UsageError(
+    `${what} "${host}" has an IPv6 zone id (${host.slice(host.indexOf('%'))}), which nginx, HAProxy and Docker do not accept in an address; ` +
+      'give the member a global or unique-local address (e.g. fd00::11) instead of a link-local one',
+    { code: 'ERR_ADDRESS' },
+  );
+}

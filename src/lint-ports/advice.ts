@@ -23,6 +23,8 @@ export const LINT_CAUSES = [
   'LONG_POLL_TIMEOUT',
   'INGRESS_FOR_GRPC',
   'CONTAINER_PORT_MISSING',
+  'APPLICATION_PORT_MISMATCH',
+  'MEMBER_LEFT_OUT',
   'UNPARSABLE',
 ] as const;
 export type LintCause = (typeof LINT_CAUSES)[number];
@@ -65,12 +67,18 @@ const EXPLANATIONS: Readonly<Record<LintCause, string>> = {
     '"Client not connected, current status:STARTING".',
   CONTAINER_PORT_MISSING:
     'Old Nacos manifests list only 8848; Services that refer to the gRPC port by name, and readers of the manifest, need 9848 too.',
+  APPLICATION_PORT_MISMATCH:
+    'NACOS_APPLICATION_PORT sets the main port inside the container (server.port on 2.x, nacos.server.main.port on 3.x); Nacos ' +
+    'listens on it and on its +1000, +1001 and -1000, not on 8848/9848/9849/7848 any more, so a mapping to a default port reaches nothing.',
+  MEMBER_LEFT_OUT: 'A member that one port role is balanced to but another leaves out takes no share of that role.',
   UNPARSABLE: 'The file could not be read as the kind it looks like, so its port mappings could not be checked.',
 };
 
 export interface ProblemDetails {
   readonly status: 'fail' | 'warn';
   readonly title: string;
+  /** The cause in the user's own ports; the general explanation of the cause otherwise. */
+  readonly explanation?: string;
   readonly fix?: string;
   readonly evidence?: string;
   /** Undefined for a command line, which has no file to point into. */
@@ -86,7 +94,7 @@ export function problem(cause: LintCause, details: ProblemDetails): Finding {
     title: details.title,
     ...(details.evidence === undefined ? {} : { evidence: details.evidence }),
     cause,
-    explanation: EXPLANATIONS[cause],
+    explanation: details.explanation ?? EXPLANATIONS[cause],
     ...(details.fix === undefined ? {} : { fix: details.fix }),
     ...(details.file === undefined ? {} : { location: { file: details.file, ...(details.line === undefined ? {} : { line: details.line }) } }),
   };

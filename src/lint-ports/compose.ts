@@ -6,7 +6,7 @@
 import type { Finding } from '../doctor/report.js';
 import { analyzeGroup, type FixStyle } from './mapping.js';
 import { readPublished } from './published-ports.js';
-import { child, entries, environmentValue, items, text, type YamlFile } from './yaml-source.js';
+import { child, entries, environmentNode, environmentValue, items, text, type YamlFile } from './yaml-source.js';
 
 export function isCompose(yaml: YamlFile): boolean {
   return yaml.documents.some((document) => entries(child(document.contents, 'services')).length > 0);
@@ -23,10 +23,19 @@ function longSyntax(node: unknown): string | undefined {
   return `${published === undefined ? '' : `${ip}${published}:`}${target}${protocol === undefined ? '' : `/${protocol}`}`;
 }
 
+/** How the long syntax is shown in titles, and recognised in fixes. */
+function longLabel(node: unknown): string | undefined {
+  const target = text(child(node, 'target'));
+  if (target === undefined) return undefined;
+  const published = text(child(node, 'published'));
+  return `{target: ${target}${published === undefined ? '' : `, published: "${published}"`}}`;
+}
+
 function fixFor(service: string): FixStyle {
   return {
     add: (front, back) => `add to services.${service}.ports:\n  - "${front}:${back}"`,
-    change: (mapping, front, back) => `change ${mapping.text} to "${front}:${back}"`,
+    change: (mapping, front, back) =>
+      mapping.text.startsWith('{') ? `change ${mapping.text} to {target: ${back}, published: "${front}"}` : `change ${mapping.text} to "${front}:${back}"`,
   };
 }
 
@@ -39,17 +48,23 @@ export function lintCompose(yaml: YamlFile, file: string): Finding[] {
         findings.push({ check: 'ports.host-network', status: 'ok', title: `service ${name}: host networking, ports are not remapped`, location: { file, line: yaml.lineOf(service) } });
         continue;
       }
+      const declared = environmentValue(child(service, 'environment'), 'NACOS_APPLICATION_PORT');
+      const mainPort = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
       const published = readPublished(
-        items(portsNode).map((item) => ({ written: text(item) ?? longSyntax(item), line: yaml.lineOf(item) })),
+        items(portsNode).map((item) => {
+          const label = text(item) === undefined ? longLabel(item) : undefined;
+          return { written: text(item) ?? longSyntax(item), line: yaml.lineOf(item), ...(label === undefined ? {} : { label }) };
+        }),
         {
           file,
           label: (written) => `"${written}"`,
           owner: `service ${name}: `,
-          randomFix: (containerPort) => `give the host port: "HOSTPORT:${containerPort}" (nacos-doctor docker --host-port HOSTPORT prints the whole set)`,
+          mainPort,
+          randomFix: (containerPort, main) =>
+            `give the host port: "HOSTPORT:${containerPort}"${main === undefined ? '' : ` (nacos-doctor docker --host-port HOSTPORT --container-port ${main} prints the whole set)`}`,
         },
       );
       findings.push(...published.findings);
-      const declared = environmentValue(child(service, 'environment'), 'NACOS_APPLICATION_PORT');
       findings.push(
         ...analyzeGroup({
           file,
@@ -59,7 +74,7 @@ export function lintCompose(yaml: YamlFile, file: string): Finding[] {
           line: yaml.lineOf(portsNode) ?? yaml.lineOf(service),
           fix: fixFor(name),
           randomBacks: published.randomBacks,
-          ...(declared !== undefined && /^\d+$/.test(declared) ? { mainPort: Number(declared) } : {}),
+          ...(mainPort === undefined ? {} : { mainPort, mainPortSource: { text: `NACOS_APPLICATION_PORT: ${mainPort}`, line: yaml.lineOf(environmentNode(child(service, 'environment'), 'NACOS_APPLICATION_PORT')) } }),
         }),
       );
     }

@@ -22,6 +22,8 @@ export interface PortMapping {
   readonly line: number | undefined;
   /** The mapping as the source writes it, for titles: `"8083:9848"`, `listen 9848 -> 10.0.0.11:9848`. */
   readonly text: string;
+  /** The file it is written in, when not the group's (an nginx include). */
+  readonly file?: string;
 }
 
 export interface FixStyle {
@@ -41,6 +43,8 @@ export interface MappingGroup {
   readonly mappings: readonly PortMapping[];
   /** The member's main port when the source states it (NACOS_APPLICATION_PORT). */
   readonly mainPort?: number;
+  /** Where the source states it, for findings about it: `-e NACOS_APPLICATION_PORT=7777`, line. */
+  readonly mainPortSource?: { readonly text: string; readonly line: number | undefined };
   /** Where a mapping that is missing belongs. */
   readonly line: number | undefined;
   readonly fix: FixStyle;
@@ -55,12 +59,15 @@ export function shiftPort(port: number, role: Role): number | undefined {
 }
 
 /**
- * The main port M of the member behind these back ports: the M that explains the most of them
- * as Nacos roles, preferring Nacos' default 8848. A single port that is not one of the default
- * Nacos ports is not enough to call something Nacos; undefined then.
+ * The main port M of the member behind these back ports. Nacos' default 8848 whenever it is
+ * among them: 8848 and 8849 published side by side are a main port and a stray port, not the
+ * gRPC and cluster ports of a member on 7848. Otherwise the M that explains the most of them as
+ * Nacos roles. A single port that is not one of the default Nacos ports is not enough to call
+ * something Nacos; undefined then.
  */
 export function memberMainPort(backs: readonly number[], known?: number): number | undefined {
   if (known !== undefined) return known;
+  if (backs.includes(DEFAULT_MAIN_PORT)) return DEFAULT_MAIN_PORT;
   const explained = new Map<number, Set<Role>>();
   for (const back of new Set(backs)) {
     for (const role of ROLES) {
@@ -84,8 +91,25 @@ interface RoleMapping {
   readonly role: Role;
 }
 
-function finding(group: MappingGroup, status: 'fail' | 'warn', cause: LintCause, title: string, fix: string, line: number | undefined, evidence?: string): Finding {
-  return problem(cause, { status, title, fix, file: group.file, line, ...(evidence === undefined ? {} : { evidence }) });
+/** OFFSET_BROKEN in the user's own ports: what a client given the main port dials, and what it gets. */
+function offsetExplanation(group: MappingGroup, mainFront: number, wanted: number, entry: RoleMapping): string {
+  const there = group.mappings.find((mapping) => mapping.front === wanted);
+  const gets = there === undefined ? 'which goes nowhere' : `which reaches the member's ${there.back}, not its ${entry.role} port ${entry.mapping.back}`;
+  const who = entry.role === 'client-grpc' ? `clients given ${mainFront} dial ${wanted} for gRPC` : `members reach each other's ${entry.role} port on ${wanted}`;
+  return (
+    `Clients compute the gRPC port as (the port they were given) + 1000, and members reach each other on +1001 and -1000, so the offsets must hold ` +
+    `on the ${group.frontName} side, not just on the member: ${who}, ${gets}; ${entry.mapping.text} puts it on ${entry.mapping.front}.`
+  );
+}
+
+/** Where a finding points: the mapping's own file (nginx includes) or the group's, and a line. */
+interface Where {
+  readonly line: number | undefined;
+  readonly file?: string | undefined;
+}
+
+function finding(group: MappingGroup, status: 'fail' | 'warn', cause: LintCause, title: string, fix: string, where: Where, evidence?: string): Finding {
+  return problem(cause, { status, title, fix, file: where.file ?? group.file, line: where.line, ...(evidence === undefined ? {} : { evidence }) });
 }
 
 function locationOf(group: MappingGroup, line: number | undefined): Pick<Finding, 'location'> {
@@ -102,8 +126,31 @@ function layerFinding(group: MappingGroup, entry: RoleMapping, back: number, rol
     cause,
     `${entry.mapping.text}: ${role} traffic goes through ${how}`,
     group.fix.change(entry.mapping, entry.mapping.front, back, role),
-    entry.mapping.line,
+    entry.mapping,
   );
+}
+
+/** Mappings to the default Nacos ports of a container whose NACOS_APPLICATION_PORT moved them. */
+function movedMainPortFindings(group: MappingGroup, main: number): Finding[] {
+  if (group.mainPort === undefined || group.mainPort === DEFAULT_MAIN_PORT) return [];
+  const source = group.mainPortSource?.text ?? `NACOS_APPLICATION_PORT=${main}`;
+  const ports = ROLES.map((role) => shiftPort(main, role)).filter((port) => port !== undefined);
+  return group.mappings.flatMap((mapping) => {
+    const role = roleOfPort(DEFAULT_MAIN_PORT, mapping.back);
+    const wanted = role === undefined ? undefined : shiftPort(main, role);
+    if (role === undefined || wanted === undefined || roleOfPort(main, mapping.back) !== undefined) return [];
+    return [
+      finding(
+        group,
+        'fail',
+        'APPLICATION_PORT_MISMATCH',
+        `${mapping.text} reaches container port ${mapping.back}, but ${source} moved Nacos to ${ports.join('/')}: nothing listens on ${mapping.back}`,
+        `${group.fix.change(mapping, mapping.front, wanted, role)}   (${role === 'main' ? 'the main port it set' : `the ${role} port of main port ${main}`}), or drop ${source} to keep Nacos on ${DEFAULT_MAIN_PORT}`,
+        mapping,
+        `${source}${group.mainPortSource?.line === undefined ? '' : ` (line ${group.mainPortSource.line})`}`,
+      ),
+    ];
+  });
 }
 
 export function analyzeGroup(group: MappingGroup): Finding[] {
@@ -112,12 +159,13 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
     group.mainPort,
   );
   if (main === undefined) return [];
+  const moved = movedMainPortFindings(group, main);
   const entries: RoleMapping[] = group.mappings.flatMap((mapping) => {
     const role = roleOfPort(main, mapping.back);
     return role === undefined ? [] : [{ mapping, role }];
   });
-  if (entries.length === 0) return [];
-  const findings: Finding[] = [];
+  if (entries.length === 0) return moved;
+  const findings: Finding[] = [...moved];
   const grpcBack = shiftPort(main, 'client-grpc');
   const mains = entries.filter((entry) => entry.role === 'main');
   // A "main" mapping sitting on another main front + 1000 is the gRPC port sent to the HTTP port.
@@ -133,7 +181,7 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
         'GRPC_TO_MAIN_PORT',
         `${entry.mapping.text}: ${group.frontName} ${entry.mapping.front} is where clients dial gRPC, but it reaches the member's main port ${main} instead of ${grpcBack}`,
         group.fix.change(entry.mapping, entry.mapping.front, grpcBack, 'client-grpc'),
-        entry.mapping.line,
+        entry.mapping,
       ),
     );
     const layer = layerFinding(group, entry, grpcBack, 'client-grpc');
@@ -153,15 +201,15 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
       // The main port this mapping most likely belongs to: the one whose offset it misses by least.
       const nearest = candidates.sort((a, b) => Math.abs(a.port - entry.mapping.front) - Math.abs(b.port - entry.mapping.front))[0]!;
       findings.push(
-        finding(
-          group,
-          'fail',
-          'OFFSET_BROKEN',
-          `${entry.mapping.text} breaks the offset rule: ${entry.role} (${entry.mapping.back}) must be on ${group.frontName} ${nearest.port}, the main ${group.frontName} ${nearest.mainFront} ${formatOffset(entry.role).slice(1)}`,
-          group.fix.change(entry.mapping, nearest.port, entry.mapping.back, entry.role),
-          entry.mapping.line,
-          `clients given ${nearest.mainFront} dial ${nearest.port}`,
-        ),
+        problem('OFFSET_BROKEN', {
+          status: 'fail',
+          title: `${entry.mapping.text} breaks the offset rule: ${entry.role} (${entry.mapping.back}) must be on ${group.frontName} ${nearest.port}, the main ${group.frontName} ${nearest.mainFront} ${formatOffset(entry.role).slice(1)}`,
+          fix: group.fix.change(entry.mapping, nearest.port, entry.mapping.back, entry.role),
+          file: entry.mapping.file ?? group.file,
+          line: entry.mapping.line,
+          evidence: `clients given ${nearest.mainFront} dial ${nearest.port}`,
+          explanation: offsetExplanation(group, nearest.mainFront, nearest.port, entry),
+        }),
       );
     }
   }
@@ -186,7 +234,7 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
         'GRPC_PORT_NOT_EXPOSED',
         `${entry.mapping.text}: the main port is on ${group.frontName} ${entry.mapping.front}, but nothing forwards ${want} to the gRPC port ${grpcBack}`,
         group.fix.add(want, grpcBack, 'client-grpc'),
-        entry.mapping.line,
+        entry.mapping,
         `clients given ${entry.mapping.front} dial ${want} for gRPC`,
       ),
     );
@@ -202,7 +250,7 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
         'MAIN_PORT_NOT_EXPOSED',
         `${grpc.mapping.text}: gRPC is forwarded, but nothing forwards the main port ${main}`,
         isValidPort(mainFront) ? group.fix.add(mainFront, main, 'main') : `forward the main port ${main} on the ${group.frontName} 1000 below ${grpc.mapping.front}`,
-        grpc.mapping.line,
+        grpc.mapping,
       ),
     );
   }
@@ -222,15 +270,18 @@ export function analyzeGroup(group: MappingGroup): Finding[] {
   return findings;
 }
 
-/** Findings of several groups, each problem once (nginx and HAProxy give one group per member host). */
-export function analyzeGroups(groups: readonly MappingGroup[]): Finding[] {
+/** Each problem once: nginx and HAProxy give one group per member host, and hosts share mappings. */
+export function dedupeFindings(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
-  return groups
-    .flatMap(analyzeGroup)
-    .filter((item) => {
-      const key = JSON.stringify([item.status, item.cause, item.title, item.location?.line, item.evidence]);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  return findings.filter((item) => {
+    const key = JSON.stringify([item.status, item.cause, item.title, item.location?.file, item.location?.line, item.evidence]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Findings of several groups, each problem once. */
+export function analyzeGroups(groups: readonly MappingGroup[]): Finding[] {
+  return dedupeFindings(groups.flatMap(analyzeGroup));
 }

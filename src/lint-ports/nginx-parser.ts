@@ -12,6 +12,8 @@ export interface NginxDirective {
   readonly line: number;
   /** Present for block directives (`stream { ... }`). */
   readonly block?: readonly NginxDirective[];
+  /** The file it comes from, when it was read through an include. */
+  readonly file?: string;
 }
 
 export class NginxParseError extends Error {

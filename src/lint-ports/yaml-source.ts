@@ -61,13 +61,16 @@ export function integer(node: unknown): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** `KEY=VALUE` list items or a mapping, as compose and Kubernetes write environment variables. */
+/** The node that sets `name` in `KEY=VALUE` list items or a mapping, as compose and Kubernetes write environment variables. */
+export function environmentNode(node: unknown, name: string): unknown {
+  if (isMap(node)) return child(node, name);
+  return items(node).find((item) => text(item)?.startsWith(`${name}=`) === true || text(child(item, 'name')) === name);
+}
+
+/** The value of the environment variable `name`, in any of those forms. */
 export function environmentValue(node: unknown, name: string): string | undefined {
-  if (isMap(node)) return text(child(node, name));
-  for (const item of items(node)) {
-    const assignment = text(item);
-    if (assignment?.startsWith(`${name}=`)) return assignment.slice(name.length + 1);
-    if (text(child(item, 'name')) === name) return text(child(item, 'value'));
-  }
-  return undefined;
+  const found = environmentNode(node, name);
+  const assignment = text(found);
+  if (assignment?.startsWith(`${name}=`)) return assignment.slice(name.length + 1);
+  return isMap(found) ? text(child(found, 'value')) : assignment;
 }

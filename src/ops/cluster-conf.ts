@@ -4,7 +4,7 @@
  * may list several members separated by commas, and a member without a port gets this server's
  * own main port. Pure; keeps line numbers for the lint.
  */
-import { formatHostPort, parseHostPort } from '../address.js';
+import { canonicalHost, isLoopbackHost, parseHostPort } from '../address.js';
 import { describeError } from '../errors.js';
 
 export interface ClusterMember {
@@ -60,7 +60,18 @@ export function parseClusterConf(text: string, defaultPort: number): ParsedClust
   return { members, problems };
 }
 
-/** `host:port` in a canonical form (host lower-cased) for comparing members. */
+/**
+ * The machine a member runs on, for comparing members: the canonical host, or `loopback` for
+ * every spelling of this machine (localhost, 127.x, ::1), whose ports Nacos binds on every
+ * interface alike.
+ */
+export function hostKey(host: string): string {
+  return isLoopbackHost(host) ? LOOPBACK : canonicalHost(host);
+}
+
+export const LOOPBACK = 'loopback';
+
+/** `host:port` with the host as hostKey gives it: two members with one key are one process. */
 export function memberKey(member: { readonly host: string; readonly port: number }): string {
-  return formatHostPort(member.host.toLowerCase(), member.port);
+  return `${hostKey(member.host)} ${member.port}`;
 }

@@ -4,10 +4,11 @@
  * report out; every finding points at its file and line.
  */
 import { BlockList, isIP } from 'node:net';
-import { formatHostPort, parseCidr } from '../address.js';
+import { formatHostPort, isLoopbackHost, parseCidr } from '../address.js';
 import type { Finding, Report, Section } from '../doctor/report.js';
+import { binaryReason } from '../text.js';
 import { DEFAULT_MAIN_PORT, ROLES, ROLE_DESCRIPTIONS, formatOffset, rolePorts } from '../ports.js';
-import { memberKey, parseClusterConf, type ClusterMember, type ParsedClusterConf } from './cluster-conf.js';
+import { LOOPBACK, hostKey, memberKey, parseClusterConf, type ClusterMember, type ParsedClusterConf } from './cluster-conf.js';
 import {
   CHANGING_IP_RANGES,
   CLEANING_PARAMETERS,
@@ -269,12 +270,15 @@ function clusterFindings(file: string, parsed: ParsedClusterConf): Finding[] {
     const key = memberKey(member);
     const first = seen.get(key);
     if (first) {
+      const spelled = first.input === member.input;
       findings.push({
         check: 'lint.cluster.duplicate',
         status: 'warn',
-        title: `${member.input} is listed twice (lines ${first.line} and ${member.line})`,
+        title: spelled ? `${member.input} is listed twice (lines ${first.line} and ${member.line})` : `${member.input} is the same member as ${first.input} (lines ${first.line} and ${member.line})`,
         cause: 'DUPLICATE_MEMBER',
-        explanation: 'Nacos keeps one; a duplicate is often a typo for another member',
+        explanation: spelled
+          ? 'Nacos keeps one; a duplicate is often a typo for another member'
+          : `${sameHostReason(first.host, member.host)}; Nacos compares the texts and would take them for two members, one of which never answers`,
         fix: `remove line ${member.line} or correct it`,
         location: at(file, member.line),
       });
@@ -321,30 +325,46 @@ function clusterFindings(file: string, parsed: ParsedClusterConf): Finding[] {
   return findings;
 }
 
+/** Why two spellings name one machine, for findings that compare them. */
+function sameHostReason(a: string, b: string): string {
+  if (isLoopbackHost(a) && isLoopbackHost(b)) {
+    return `${a} and ${b} are both this machine (localhost is taken as 127.0.0.1/::1, and Nacos binds its ports on every interface)`;
+  }
+  return `${a} and ${b} are the same address`;
+}
+
 function collisionFindings(file: string, members: readonly ClusterMember[]): Finding[] {
   const byHost = new Map<string, ClusterMember[]>();
-  for (const member of members) byHost.set(member.host.toLowerCase(), [...(byHost.get(member.host.toLowerCase()) ?? []), member]);
+  for (const member of members) byHost.set(hostKey(member.host), [...(byHost.get(hostKey(member.host)) ?? []), member]);
   const findings: Finding[] = [];
   const differences = collidingDifferences().join(', ');
-  for (const [host, onHost] of byHost) {
+  for (const [key, onHost] of byHost) {
     const collisions = findCollisions(onHost.map((member) => ({ ...member, label: member.input })));
     if (collisions.length === 0) continue;
+    const spellings = [...new Set(onHost.map((member) => member.host))];
+    const host = key === LOOPBACK ? `this machine (${spellings.join(', ')})` : spellings.join(' = ');
+    const loopbackNote =
+      key === LOOPBACK && spellings.length > 1 ? `; ${spellings.join(', ')} all name this machine (localhost is taken as 127.0.0.1/::1, and Nacos binds its ports on every interface)` : '';
     const proposal = proposeMainPorts(onHost.map((member) => member.port));
     const plan = proposal
       ? onHost.map((member, i) => `${formatHostPort(member.host, proposal[i]!)}${proposal[i] === member.port ? '' : `   # was ${member.port}`}`).join('\n')
       : undefined;
-    for (const collision of collisions) {
+    const first = collisions[0]!;
+    collisions.forEach((collision, index) => {
       findings.push({
         check: 'lint.cluster.port-collision',
         status: 'fail',
         title: `${collision.first.input} and ${collision.second.input} both need port ${collision.port}`,
         evidence: `${collision.port} = ${collision.first.port} ${formatOffset(collision.firstRole).slice(1) || '+0'} (${collision.firstRole}) = ${collision.second.port} ${formatOffset(collision.secondRole).slice(1) || '+0'} (${collision.secondRole})`,
         cause: 'PORT_COLLISION',
-        explanation: `each member listens on P-1000, P, P+1000 and P+1001, so members on one host (${host}) need main ports that differ by none of ${differences}; the second to start fails to bind`,
-        ...(plan ? { fix: `main ports that work on ${host} (set server.port / nacos.server.main.port of each to match):\n${plan}` } : {}),
+        explanation: `each member listens on P-1000, P, P+1000 and P+1001, so members on one host (${host}) need main ports that differ by none of ${differences}; the second to start fails to bind${loopbackNote}`,
+        // The proposal covers every member of the host: give it once, on the first collision.
+        ...(plan === undefined
+          ? {}
+          : { fix: index === 0 ? `main ports that work on ${host} (set server.port / nacos.server.main.port of each to match):\n${plan}` : `use the main ports proposed for ${host} at line ${first.second.line}` }),
         location: at(file, collision.second.line),
       });
-    }
+    });
   }
   return findings;
 }
@@ -403,7 +423,7 @@ function addressFindings(files: { properties?: string; cluster?: string }, prope
       evidence: changing.map((item) => `${item.member.host} in ${item.range}`).join('; '),
       cause: 'CHANGING_MEMBER_IPS',
       explanation:
-        'such IPs change when the container or pod is recreated; JRaft keeps the member addresses in data/protocol, so after a change no leader is elected and the server answers "server is DOWN" (NACOS-FACTS §4 rows 23-25)',
+        'such IPs change when the container or pod is recreated; JRaft keeps the member addresses in data/protocol, so after a change no leader is elected and the server answers "server is DOWN" (alibaba/nacos#4210, #11950, #12504)',
       fix: [
         `address members by stable names (compose service names, StatefulSet DNS such as nacos-0.nacos-headless) with ${PREFER_HOSTNAME_KEY}=true,`,
         `or pin each member's own address with ${IP_ADDRESS_KEY}=<its address> (JVM: -D${SERVER_IP_PROPERTY}=…, image: NACOS_SERVER_IP)`,
@@ -415,11 +435,35 @@ function addressFindings(files: { properties?: string; cluster?: string }, prope
   return findings;
 }
 
+/** One finding for a config that is binary data: linting its bytes would give dozens of junk findings. */
+function binaryFinding(config: ConfigText, what: string): Section | undefined {
+  const reason = binaryReason(config.text);
+  if (reason === undefined) return undefined;
+  return {
+    target: config.path,
+    findings: [
+      {
+        check: 'lint.file',
+        status: 'fail',
+        title: `not a text file (${reason}), so not read as ${what}`,
+        cause: 'BINARY_FILE',
+        explanation: `Nacos reads ${what} as text (${what === 'cluster.conf' ? 'one member per line' : 'key=value lines'}); these bytes are something else: a corrupted file, or another file copied over it`,
+        fix: `restore ${what} from a backup or another member, or write it anew`,
+        location: { file: config.path },
+      },
+    ],
+  };
+}
+
 export function lintConfig(input: LintInput): Report {
   const sections: Section[] = [];
   let properties: Properties = new Map();
   let mainPort: MainPort = { port: DEFAULT_MAIN_PORT, source: 'default' };
-  if (input.properties) {
+  const binaryProperties = input.properties && binaryFinding(input.properties, 'application.properties');
+  const binaryCluster = input.clusterConf && binaryFinding(input.clusterConf, 'cluster.conf');
+  if (binaryProperties) {
+    sections.push(binaryProperties);
+  } else if (input.properties) {
     const file = input.properties.path;
     const syntax = syntaxFindings(file, input.properties.text);
     properties = syntax.properties;
@@ -433,12 +477,14 @@ export function lintConfig(input: LintInput): Report {
     sections.push({ target: 'application.properties', findings: upgradeFindings(undefined, properties, true) });
   }
   let cluster: ParsedClusterConf | undefined;
-  if (input.clusterConf) {
+  if (binaryCluster) {
+    sections.push(binaryCluster);
+  } else if (input.clusterConf) {
     cluster = parseClusterConf(input.clusterConf.text, mainPort.port);
     sections.push({ target: input.clusterConf.path, title: `members without a port use ${mainPort.port} (${mainPort.source})`, findings: clusterFindings(input.clusterConf.path, cluster) });
   }
   const addresses = addressFindings(
-    { ...(input.properties ? { properties: input.properties.path } : {}), ...(input.clusterConf ? { cluster: input.clusterConf.path } : {}) },
+    { ...(input.properties && !binaryProperties ? { properties: input.properties.path } : {}), ...(input.clusterConf && !binaryCluster ? { cluster: input.clusterConf.path } : {}) },
     properties,
     cluster,
   );

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { UsageError, errnoCode } from '../errors.js';
+import { binaryReason } from '../text.js';
 import { LineSplitter } from './line-splitter.js';
 import type { ScannedFile } from './log-verdict.js';
 
@@ -15,6 +16,7 @@ import type { ScannedFile } from './log-verdict.js';
 export const MAX_LINE_BYTES = 16 * 1024;
 const CHUNK_BYTES = 256 * 1024;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const GZIP_NAME = /\.gz$/i;
 
 /** `nacos.log`, `naming-server.log.2024-03-01.0`, `start.out`, `alipay-jraft.log.1.gz`, … */
 const LOG_NAME = /\.(?:log|out)(?:\.|$)/i;
@@ -109,11 +111,23 @@ export async function readLogFile(
   let bytes = 0;
   let gzip = false;
   let read = 0;
+  let binaryLines = 0;
   const handle = (text: string): void => {
     lines += 1;
-    onLine(lines, text);
+    // Junk (random bytes, a core dump, a sparse hole) cannot hold a signature: count it, skip it.
+    if (binaryReason(text) === undefined) onLine(lines, text);
+    else binaryLines += 1;
   };
-  const result = (error?: unknown): ScannedFile => ({ name, bytes, gzip, lines, truncatedLines: splitter.truncatedLines, ...(error === undefined ? {} : { error }) });
+  const result = (error?: unknown): ScannedFile => ({
+    name,
+    bytes,
+    gzip,
+    lines,
+    truncatedLines: splitter.truncatedLines,
+    binaryLines,
+    ...(!gzip && GZIP_NAME.test(name) ? { notGzip: true } : {}),
+    ...(error === undefined ? {} : { error }),
+  });
   let file;
   try {
     file = await open(join(dir, name), 'r');

@@ -2,7 +2,7 @@
  * Turns a scan of a logs/ directory into the report: the files read, the timeline, and a verdict
  * with the cause and fix of each problem (NACOS-FACTS.md §3, §4 rows 9, 17, 23-26). Pure.
  */
-import { describeError } from '../errors.js';
+import { describeError, errnoCode } from '../errors.js';
 import type { Finding, Location, Report, Section, Status } from '../doctor/report.js';
 import { DEFAULT_MAIN_PORT, ROLE_DESCRIPTIONS, formatOffset, roleOfPort, type Role } from '../ports.js';
 import { roleField, type LogPosition, type LogScanResult, type Occurrence } from './log-timeline.js';
@@ -24,6 +24,10 @@ export interface ScannedFile {
   readonly gzip: boolean;
   readonly lines: number;
   readonly truncatedLines: number;
+  /** Lines that are binary data (NUL bytes, control characters, invalid UTF-8): counted in `lines`, not scanned. */
+  readonly binaryLines?: number;
+  /** Named `.gz` but without the gzip header: read as plain text. */
+  readonly notGzip?: boolean;
   /** Set when the file could not be read (fully); lines read before the error still count. */
   readonly error?: unknown;
 }
@@ -375,9 +379,37 @@ function memberFindings(aggregates: Aggregates): Finding[] {
   }));
 }
 
+/** zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, "unexpected end of file"): the gzip data, not the file system. */
+function isZlibError(error: unknown): boolean {
+  const code = errnoCode(error);
+  return (code !== undefined && code.startsWith('Z_')) || (error instanceof Error && /unexpected end of file|incorrect header check|invalid (block type|distance|stored block)/i.test(error.message));
+}
+
 function fileFinding(file: ScannedFile): Finding {
   const size = file.bytes >= 1024 * 1024 ? `${(file.bytes / 1024 / 1024).toFixed(1)} MiB` : `${file.bytes} bytes`;
   const what = `${file.lines} ${file.lines === 1 ? 'line' : 'lines'}, ${size}${file.gzip ? ' (gzip)' : ''}`;
+  const binaryLines = file.binaryLines ?? 0;
+  // Mostly junk: one clear finding instead of "[ok] N lines" (a log with a damaged stretch keeps its line count below).
+  if (binaryLines > 0 && binaryLines * 2 >= file.lines) {
+    return {
+      check: 'logs.file',
+      status: 'warn',
+      title: `${file.notGzip ? 'named .gz but not gzip data, and ' : ''}binary data, not a log: ${binaryLines} of its ${file.lines} lines are not text and were skipped`,
+      evidence: `${size}${file.gzip ? ' (gzip)' : ''}; ${file.lines - binaryLines} text lines scanned`,
+      fix: 'a Nacos log is text; this file is corrupted, or something else was saved under a log name: look at it with `file` or `xxd | head`',
+      location: { file: file.name },
+    };
+  }
+  if (file.error !== undefined && file.gzip && isZlibError(file.error)) {
+    return {
+      check: 'logs.file',
+      status: 'warn',
+      title: `broken gzip file${file.lines > 0 ? `: read ${what} before the damage` : ''}`,
+      evidence: describeError(file.error),
+      fix: 'the compressed data is cut or corrupted (an interrupted copy or rotation); `gzip -t` confirms it, and `zcat` shows what is left',
+      location: { file: file.name },
+    };
+  }
   if (file.error !== undefined) {
     return {
       check: 'logs.file',
@@ -388,8 +420,18 @@ function fileFinding(file: ScannedFile): Finding {
       location: { file: file.name },
     };
   }
+  if (file.notGzip) {
+    return {
+      check: 'logs.file',
+      status: 'warn',
+      title: `named .gz but not gzip data (no gzip header): read as plain text, ${what}`,
+      fix: 'if it should be compressed, the file was damaged (`gzip -t` says so); if it is a plain log, rename it without .gz',
+      location: { file: file.name },
+    };
+  }
   const cut = file.truncatedLines > 0 ? `; ${file.truncatedLines} over-long or binary lines cut` : '';
-  return { check: 'logs.file', status: file.truncatedLines > 0 ? 'info' : 'ok', title: `${what}${cut}`, location: { file: file.name } };
+  const skipped = binaryLines > 0 ? `; ${binaryLines} ${binaryLines === 1 ? 'line' : 'lines'} of binary data skipped` : '';
+  return { check: 'logs.file', status: file.truncatedLines > 0 || binaryLines > 0 ? 'info' : 'ok', title: `${what}${cut}${skipped}`, location: { file: file.name } };
 }
 
 function timelineFinding(entry: Occurrence): Finding {

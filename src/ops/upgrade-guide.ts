@@ -28,11 +28,17 @@ export const NOT_READY_EXPLANATION =
   'a member switches to the 2.x protocol only when every member reports readyToUpgrade=true; a member is ready ' +
   'when it runs 2.x (2.0.x-2.1.x), has finished copying 1.x data into 2.x (doubleWriteDelayTaskCount 0) and can reach the Raft leader';
 
-export function notReadyFix(mainPort: number): string {
+/** `<member>:8848` when the members share a main port, `<member>:<main port>` when it is unknown or differs. */
+function memberAddress(mainPort: number | undefined): string {
+  return `<member>:${mainPort ?? '<main port>'}`;
+}
+
+/** `mainPort` undefined: the members do not share one (or it is unknown). */
+export function notReadyFix(mainPort: number | undefined): string {
   return [
     'upgrade the remaining 1.x members to 2.x; then see which members are not ready:',
-    `curl 'http://<member>:${mainPort}${DEFAULT_CONTEXT_PATH}/v1/core/cluster/nodes'   (extendInfo.readyToUpgrade, version)`,
-    `curl 'http://<member>:${mainPort}${DEFAULT_CONTEXT_PATH}/v1/ns/upgrade/ops/metrics'  (2.0.2-2.1.x: upgraded, doubleWriteDelayTaskCount)`,
+    `curl 'http://${memberAddress(mainPort)}${DEFAULT_CONTEXT_PATH}/v1/core/cluster/nodes'   (extendInfo.readyToUpgrade, version)`,
+    `curl 'http://${memberAddress(mainPort)}${DEFAULT_CONTEXT_PATH}/v1/ns/upgrade/ops/metrics'  (2.0.2-2.1.x: upgraded, doubleWriteDelayTaskCount)`,
     'a member that stays not ready usually has no Raft leader (see the Raft findings)',
   ].join('\n');
 }
@@ -43,8 +49,9 @@ export const RAFT_NO_LEADER_EXPLANATION =
   '"server is DOWN". Usual causes: a member\'s IP changed (docker/k8s) while JRaft kept the old address in ' +
   'data/protocol, the Raft port is blocked between members, or fewer than a majority of members are up';
 
-export function raftNoLeaderFix(mainPort: number): string {
-  const raftPort = safeRolePort(mainPort, 'raft');
+/** `mainPort` undefined: the members do not share one (or it is unknown), so the Raft port is named by its offset. */
+export function raftNoLeaderFix(mainPort: number | undefined): string {
+  const raftPort = mainPort === undefined ? undefined : safeRolePort(mainPort, 'raft');
   return [
     `make sure a majority of the members run and reach each other on the Raft port ${raftPort === undefined ? formatOffset('raft') : `${raftPort} (${formatOffset('raft')})`}`,
     'if a member\'s IP changed: stop it, delete its data/protocol directory (the JRaft metadata), start it again',

@@ -6,7 +6,8 @@
  * "server is DOWN" get the Raft advice. Pure: observations in, report out; the I/O belongs to the
  * `upgrade` command.
  */
-import type { Finding, Report, Section } from '../doctor/report.js';
+import type { DataMap, Finding, Report, Section } from '../doctor/report.js';
+import { ROLE_OFFSETS, formatOffset, isValidPort } from '../ports.js';
 import type { ClusterNode } from '../nacos/cluster-nodes.js';
 import type { ServerState } from '../nacos/server-state.js';
 import { compareVersions, parseNacosVersion, versionInRange, type NacosVersion } from '../nacos/server-version.js';
@@ -47,15 +48,20 @@ export interface UpgradeInput {
   /** Why no member gave the member list, when one was asked. */
   readonly nodesError?: unknown;
   readonly contextPath?: string;
+  /** --diff was asked for: the differing services are listed in the member sections. */
+  readonly diff?: boolean;
 }
 
-export type UpgradeStage = 'upgrading' | 'double-write-on' | 'done' | 'api-absent' | 'unknown';
+/** `incomplete`: the members that answered look done (or double write on), but not every member answered or Raft lacks a leader. */
+export type UpgradeStage = 'upgrading' | 'double-write-on' | 'done' | 'incomplete' | 'api-absent' | 'unknown';
 
 export type MemberStatus =
   | { readonly kind: 'metrics'; readonly metrics: UpgradeMetrics }
   | { readonly kind: 'down'; readonly serverStatus: string; readonly detail: string | undefined }
   | { readonly kind: 'absent'; readonly version: NacosVersion | undefined; readonly why: string; readonly after: boolean; readonly before: boolean }
   | { readonly kind: 'auth'; readonly message: string }
+  /** Something answered that is no Nacos main port: a gRPC port (HTTP/2 only), or an HTTP server without Nacos' APIs. */
+  | { readonly kind: 'not-nacos'; readonly message: string; readonly grpcPort: boolean }
   /** No answer (`code` ERR_CONNECT_* / ERR_HTTP_TIMEOUT) or one that is not the API's (any other code). */
   | { readonly kind: 'unreachable'; readonly message: string; readonly code: string };
 
@@ -67,10 +73,15 @@ export interface UpgradeDecision {
   readonly still1x: readonly string[];
   /** The double-write switch command, printed when the stage is double-write-on. */
   readonly command: string | undefined;
+  /** Given members that gave no usable answer (down, unreachable, refused, not Nacos), as typed. */
+  readonly silent: readonly string[];
+  /** Raft groups without a leader, from the member list. */
+  readonly leaderless: readonly string[];
 }
 
 interface ErrorLike {
   readonly code?: unknown;
+  readonly errno?: unknown;
   readonly message?: unknown;
   readonly serverStatus?: unknown;
   readonly detail?: unknown;
@@ -119,16 +130,24 @@ export function memberStatus(observation: MemberObservation, nodes?: readonly Cl
   if (observation.metricsError === undefined) return { kind: 'absent', version, ...absentWhy(version) };
   const error = observation.metricsError as ErrorLike;
   const message = typeof error.message === 'string' ? error.message : String(observation.metricsError);
+  // Node's HTTP/1 parser fails on the HTTP/2 SETTINGS frame a gRPC port sends first (HPE_INVALID_CONSTANT and kin).
+  if (typeof error.errno === 'string' && error.errno.startsWith('HPE_')) return { kind: 'not-nacos', message, grpcPort: true };
   switch (error.code) {
     case 'ERR_NACOS_DOWN':
       return { kind: 'down', serverStatus: String(error.serverStatus ?? 'DOWN'), detail: typeof error.detail === 'string' ? error.detail : undefined };
     case 'ERR_NACOS_API_ABSENT':
-      return { kind: 'absent', version, ...absentWhy(version) };
+      // Without a version, not even the server state answered: nothing Nacos is at this address.
+      return version === undefined && observation.state === undefined ? { kind: 'not-nacos', message, grpcPort: false } : { kind: 'absent', version, ...absentWhy(version) };
     case 'ERR_NACOS_AUTH':
       return { kind: 'auth', message };
     default:
       return { kind: 'unreachable', message, code: String(error.code ?? '') };
   }
+}
+
+/** A member that gave no answer the stage can be read from. */
+function isSilent(status: MemberStatus): boolean {
+  return status.kind === 'down' || status.kind === 'unreachable' || status.kind === 'auth' || status.kind === 'not-nacos';
 }
 
 /** The stage of the whole cluster. Pure. */
@@ -140,19 +159,23 @@ export function decideUpgradeStage(input: UpgradeInput): UpgradeDecision {
     ...(input.nodes ?? []).filter((node) => node.version !== undefined && parseNacosVersion(node.version)?.major === 1).map((node) => node.address),
   ];
   const notReady = (input.nodes ?? []).filter((node) => node.readyToUpgrade !== true).map((node) => node.address);
-  const base = { notReady, still1x: [...new Set(still1x)], command: undefined };
+  const silent = statuses.filter(({ status }) => isSilent(status)).map(({ observation }) => observation.address);
+  const leaderless = [...new Set((input.nodes ?? []).flatMap((node) => node.raftGroups.filter((group) => group.leader === undefined).map((group) => group.group)))];
+  const base = { notReady, still1x: [...new Set(still1x)], command: undefined, silent, leaderless };
   if (withMetrics.length === 0) {
     const absent = statuses.filter(({ status }) => status.kind === 'absent');
-    if (absent.length > 0 && absent.length === statuses.filter(({ status }) => status.kind !== 'down' && status.kind !== 'unreachable' && status.kind !== 'auth').length) {
+    if (absent.length > 0 && absent.length === statuses.length - silent.length) {
       return { ...base, stage: base.still1x.length > 0 ? 'upgrading' : 'api-absent' };
     }
-    return { ...base, stage: 'unknown' };
+    return { ...base, stage: base.still1x.length > 0 ? 'upgrading' : 'unknown' };
   }
   const upgrading =
     base.still1x.length > 0 ||
     withMetrics.some(({ metrics }) => metrics.upgraded !== true || metrics.isAll20XVersion === false) ||
     statuses.some(({ status }) => status.kind === 'absent' && status.before);
   if (upgrading) return { ...base, stage: 'upgrading' };
+  // Done (or ready to end double write) only when every member given answered and Raft works.
+  if (silent.length > 0 || leaderless.length > 0) return { ...base, stage: 'incomplete' };
   const doubleWrite = withMetrics.find(({ metrics }) => metrics.isDoubleWriteEnabled === true);
   if (doubleWrite) {
     const { member } = doubleWrite.observation;
@@ -175,6 +198,19 @@ function metricsEvidence(metrics: UpgradeMetrics): string {
   ].join(', ');
 }
 
+/** The metrics as flat data for --json readers. */
+function metricsData(metrics: UpgradeMetrics): DataMap {
+  return {
+    upgraded: metrics.upgraded ?? null,
+    isAll20XVersion: metrics.isAll20XVersion ?? null,
+    isDoubleWriteEnabled: metrics.isDoubleWriteEnabled ?? null,
+    doubleWriteDelayTaskCount: metrics.doubleWriteDelayTaskCount ?? null,
+    ...Object.fromEntries(['serviceCountV1', 'serviceCountV2', 'instanceCountV1', 'instanceCountV2'].map((key) => [key, metrics.counts[key] ?? null])),
+    servicesOnlyInV1: metrics.serviceV1NotInV2.length,
+    servicesOnlyInV2: metrics.serviceV2NotInV1.length,
+  };
+}
+
 function memberFinding(status: MemberStatus, mainPort: number): Finding {
   switch (status.kind) {
     case 'metrics': {
@@ -185,7 +221,7 @@ function memberFinding(status: MemberStatus, mainPort: number): Finding {
           ? 'on the 2.x protocol, double write on'
           : 'on the 2.x protocol, double write off'
         : `still on the 1.x protocol${pending > 0 ? `, copying 1.x data (${pending} tasks pending)` : ''}`;
-      return { check: 'upgrade.member', status: metrics.upgraded ? 'ok' : 'warn', title, evidence: metricsEvidence(metrics) };
+      return { check: 'upgrade.member', status: metrics.upgraded ? 'ok' : 'warn', title, evidence: metricsEvidence(metrics), data: metricsData(metrics) };
     }
     case 'down':
       return {
@@ -211,6 +247,27 @@ function memberFinding(status: MemberStatus, mainPort: number): Finding {
           'give a Nacos user with --username/--password (the doctor logs in with POST /nacos/v1/auth/login) or a token with --access-token ' +
           '(also NACOS_USERNAME/NACOS_PASSWORD, NACOS_ACCESS_TOKEN); "unknown user!" means the user or password is wrong',
       };
+    case 'not-nacos': {
+      const grpcMain = mainPort - ROLE_OFFSETS['client-grpc'];
+      return status.grpcPort
+        ? {
+            check: 'upgrade.member',
+            status: 'fail',
+            title: `not a Nacos main port: ${mainPort} answered in HTTP/2, not HTTP/1.1`,
+            evidence: status.message,
+            cause: 'GRPC_PORT_GIVEN',
+            explanation: `this looks like the gRPC port (main port ${formatOffset('client-grpc')}) of a Nacos member, which speaks only HTTP/2; the upgrade API is on the main HTTP port`,
+            fix: isValidPort(grpcMain) ? `give the main port: ${grpcMain} (${mainPort} - 1000)` : 'give the member\'s main port (server.port; nacos.server.main.port on 3.x)',
+          }
+        : {
+            check: 'upgrade.member',
+            status: 'fail',
+            title: 'not a Nacos server: neither the server state nor the upgrade ops API answered',
+            evidence: status.message,
+            cause: 'NOT_NACOS',
+            fix: "check that the address is a Nacos member's main port (server.port; nacos.server.main.port on 3.x) and its context path (--context-path, default /nacos)",
+          };
+    }
     case 'unreachable':
       if (status.code === 'ERR_HTTP_TIMEOUT' || status.code.startsWith('ERR_CONNECT_')) {
         return {
@@ -233,7 +290,7 @@ function memberFinding(status: MemberStatus, mainPort: number): Finding {
   }
 }
 
-function leaderFindings(nodes: readonly ClusterNode[], mainPort: number): Finding[] {
+function leaderFindings(nodes: readonly ClusterNode[], mainPort: number | undefined): Finding[] {
   const leaderless = new Map<string, string[]>();
   for (const node of nodes) for (const group of node.raftGroups) if (group.leader === undefined) leaderless.set(group.group, [...(leaderless.get(group.group) ?? []), node.address]);
   if (leaderless.size === 0) return [];
@@ -262,7 +319,7 @@ function nodesFinding(error: unknown, stage: UpgradeStage): Finding {
   };
 }
 
-function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus[], mainPort: number): Finding {
+function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus[], mainPort: number | undefined, diff: boolean): Finding {
   switch (decision.stage) {
     case 'upgrading': {
       const who = [
@@ -281,7 +338,8 @@ function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus
     }
     case 'double-write-on': {
       const onlyV1 = Math.max(0, ...statuses.map((status) => (status.kind === 'metrics' ? status.metrics.serviceV1NotInV2.length : 0)));
-      const caution = onlyV1 > 0 ? `\nfirst check the ${onlyV1} services that are in 1.x data but not in 2.x (nacos-doctor upgrade --diff)` : '';
+      const where = diff ? 'listed above' : 'nacos-doctor upgrade --diff lists them';
+      const caution = onlyV1 > 0 ? `\nfirst check the ${onlyV1} services that are in 1.x data but not in 2.x (${where})` : '';
       return {
         check: 'upgrade.stage',
         status: 'warn',
@@ -293,6 +351,23 @@ function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus
     }
     case 'done':
       return { check: 'upgrade.stage', status: 'ok', title: 'upgrade done: every member is on the 2.x protocol and double write is off' };
+    case 'incomplete': {
+      const missing = [
+        ...(decision.silent.length > 0 ? [`no usable answer from ${decision.silent.join(', ')}`] : []),
+        ...(decision.leaderless.length > 0 ? [`Raft groups without a leader: ${decision.leaderless.join(', ')}`] : []),
+      ];
+      return {
+        check: 'upgrade.stage',
+        status: 'warn',
+        title: 'not done: the members that answered are on the 2.x protocol, but not every member answered and works',
+        evidence: missing.join('; '),
+        cause: 'UPGRADE_UNCONFIRMED',
+        explanation:
+          'the upgrade is done only when every member runs 2.x on the 2.x protocol; a member that is DOWN, unreachable or without a Raft leader may still be 1.x, ' +
+          'not ready, or lose data when double write is switched off',
+        fix: 'fix the members named above (see their findings), then run nacos-doctor upgrade again with every member; do not switch double write off before',
+      };
+    }
     case 'api-absent': {
       const after = statuses.every((status) => status.kind !== 'absent' || status.after);
       return {
@@ -308,21 +383,80 @@ function stageFinding(decision: UpgradeDecision, statuses: readonly MemberStatus
   }
 }
 
+/** One number for the cluster when every member agrees, else the range and who has what. */
+function clusterCount(key: string, members: readonly { address: string; metrics: UpgradeMetrics }[]): { text: string; value: number | undefined } {
+  const values = members.map(({ address, metrics }) => ({ address, value: metrics.counts[key] })).filter((item): item is { address: string; value: number } => item.value !== undefined);
+  if (values.length === 0) return { text: '?', value: undefined };
+  const distinct = [...new Set(values.map((item) => item.value))];
+  if (distinct.length === 1) return { text: String(distinct[0]), value: distinct[0] };
+  return { text: `${Math.min(...distinct)}-${Math.max(...distinct)} (${values.map((item) => `${item.address} ${item.value}`).join(', ')})`, value: undefined };
+}
+
+/** Names shown in the cluster finding; the rest are counted. */
+const MAX_NAMED_SERVICES = 20;
+
+function namedList(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_NAMED_SERVICES).join(', ');
+  return names.length > MAX_NAMED_SERVICES ? `${shown} and ${names.length - MAX_NAMED_SERVICES} more` : shown;
+}
+
+/**
+ * The counts for the cluster: each member keeps the whole naming data, so members agree when
+ * the cluster is healthy; the service lists are merged over all members.
+ */
+function clusterTotals(statuses: readonly { address: string; status: MemberStatus }[]): Finding | undefined {
+  const members = statuses.flatMap(({ address, status }) => (status.kind === 'metrics' ? [{ address, metrics: status.metrics }] : []));
+  if (members.length === 0) return undefined;
+  const counts = Object.fromEntries(['serviceCountV1', 'serviceCountV2', 'instanceCountV1', 'instanceCountV2'].map((key) => [key, clusterCount(key, members)]));
+  const onlyV1 = [...new Set(members.flatMap(({ metrics }) => metrics.serviceV1NotInV2))].sort();
+  const onlyV2 = [...new Set(members.flatMap(({ metrics }) => metrics.serviceV2NotInV1))].sort();
+  const pending = members.reduce((sum, { metrics }) => sum + (metrics.doubleWriteDelayTaskCount ?? 0), 0);
+  const agree = Object.values(counts).every((count) => count.value !== undefined);
+  const lists = [...(onlyV1.length > 0 ? [`only in 1.x: ${namedList(onlyV1)}`] : []), ...(onlyV2.length > 0 ? [`only in 2.x: ${namedList(onlyV2)}`] : [])];
+  return {
+    check: 'upgrade.cluster',
+    status: 'info',
+    title:
+      `cluster (${members.length} of ${statuses.length} members answered): services v1/v2 ${counts.serviceCountV1!.text}/${counts.serviceCountV2!.text}, ` +
+      `instances v1/v2 ${counts.instanceCountV1!.text}/${counts.instanceCountV2!.text}${agree && members.length > 1 ? ' on every member' : ''}; ` +
+      `${onlyV1.length} services only in 1.x data, ${onlyV2.length} only in 2.x data; ${pending} double-write tasks pending`,
+    ...(lists.length > 0 ? { evidence: lists.join('; ') } : {}),
+    data: {
+      membersAnswered: members.length,
+      members: statuses.length,
+      serviceCountV1: counts.serviceCountV1!.value ?? null,
+      serviceCountV2: counts.serviceCountV2!.value ?? null,
+      instanceCountV1: counts.instanceCountV1!.value ?? null,
+      instanceCountV2: counts.instanceCountV2!.value ?? null,
+      servicesOnlyInV1: onlyV1.length,
+      servicesOnlyInV2: onlyV2.length,
+      doubleWriteDelayTaskCount: pending,
+    },
+  };
+}
+
+/** The main port of every member when they share one; undefined when they differ. */
+function sharedMainPort(input: UpgradeInput): number | undefined {
+  const ports = new Set(input.members.map((observation) => observation.member.port));
+  return ports.size === 1 ? [...ports][0] : undefined;
+}
+
 /** The report of `nacos-doctor upgrade`. Pure. */
 export function upgradeReport(input: UpgradeInput): Report {
   const decision = decideUpgradeStage(input);
-  const mainPort = input.members[0]?.member.port ?? 8848;
+  const mainPort = sharedMainPort(input);
   const statuses = input.members.map((observation) => memberStatus(observation, input.nodes));
   const sections: Section[] = input.members.map((observation, index) => ({
     target: observation.address,
     ...(observation.state?.version ? { title: `Nacos ${observation.state.version}` } : {}),
     findings: [memberFinding(statuses[index]!, observation.member.port), ...(observation.diff ? diffFindings(observation.diff) : [])],
   }));
+  const totals = clusterTotals(input.members.map((observation, index) => ({ address: observation.address, status: statuses[index]! })));
   const summary: Finding[] = [
-    stageFinding(decision, statuses, mainPort),
+    stageFinding(decision, statuses, mainPort, input.diff === true),
+    ...(totals ? [totals] : []),
     ...(input.nodes === undefined && input.nodesError !== undefined ? [nodesFinding(input.nodesError, decision.stage)] : []),
     ...leaderFindings(input.nodes ?? [], mainPort),
   ];
   return { command: 'upgrade', sections, summary };
 }
-

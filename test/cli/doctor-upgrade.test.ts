@@ -9,6 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import type { Finding } from '../../src/doctor/report.js';
 import type { SimClusterOptions } from '../../src/sim/cluster.js';
 import type { MemberSettingsInput } from '../../src/sim/member-state.js';
+import { listenHttp } from '../helpers/http.js';
 import { listenTcp } from '../helpers/net.js';
 import { http, simsClosedAfterEach, type SimHarness } from '../helpers/sim.js';
 
@@ -135,10 +136,49 @@ describe('nacos-doctor upgrade: where the cluster is in the upgrade guide', () =
     expect(requests(harness, addresses[0])).toContain('GET /nacos/v1/ns/upgrade/ops/metrics');
   });
 
-  test('a wrong context path: the API is reported missing at this address, with the hint', async () => {
+  test('a wrong context path: nothing Nacos answers there, exit 1 with the hint', async () => {
     const { addresses } = await cluster([{ version: '2.0.4' }]);
-    const report = (await doctor([addresses[0]!, '--context-path', '/other', '--json'])).report();
-    expect(report.sections[0]!.findings[0]).toMatchObject({ status: 'warn', explanation: expect.stringContaining('or the context path is wrong') });
+    const result = await doctor([addresses[0]!, '--context-path', '/other', '--json']);
+    expect(result.code).toBe(1);
+    expect(result.report().sections[0]!.findings[0]).toMatchObject({ status: 'fail', cause: 'NOT_NACOS', fix: expect.stringContaining('--context-path') });
+  });
+
+  test('never "done" while a listed member is DOWN, leaderless, refusing or silent: the stage says who', async () => {
+    const closed = await listenTcp(() => {});
+    await closed.close();
+    const refused = `127.0.0.1:${closed.port}`;
+    for (const faults of [{ down: true }, { noRaftLeader: true }, { blackHole: true }, undefined]) {
+      const { addresses } = await cluster([{ version: '2.1.0' }, { version: '2.1.0', ...(faults ? { faults } : {}) }, { version: '2.1.0' }]);
+      const given = faults === undefined ? [...addresses, refused] : addresses;
+      const result = await doctor([...given, '--timeout', '300ms', '--json']);
+      const label = JSON.stringify(faults ?? 'refused');
+      expect(result.code, label).toBe(1);
+      expect(result.stdout, label).not.toContain('upgrade done');
+      expect(stage(result.report()), label).toMatchObject({ status: 'warn', cause: 'UPGRADE_UNCONFIRMED', evidence: expect.stringContaining(`no usable answer from ${faults === undefined ? refused : addresses[1]}`) });
+    }
+  });
+
+  test('prints cluster totals next to the members: counts that agree once, the 1.x/2.x lists merged', async () => {
+    const only1x = (name: string) => ({ metrics: { isDoubleWriteEnabled: true }, servicesV1: [`public##DEFAULT_GROUP@@${name}`] });
+    const { addresses } = await cluster([{ version: '2.1.0', upgrade: only1x('a') }, { version: '2.1.0', upgrade: only1x('b') }]);
+    const result = await doctor(addresses);
+    expect(result.stdout).toMatch(/cluster \(2 of 2 members answered\): services v1\/v2 \d+\/\d+, instances v1\/v2 \d+\/\d+ on every member; 2 services only in 1\.x data, 0 only in 2\.x data/);
+    expect(result.stdout).toContain('only in 1.x: public##DEFAULT_GROUP@@a, public##DEFAULT_GROUP@@b');
+  });
+
+  test('a server without the Nacos APIs, and a member\'s gRPC port, fail with what they are', async () => {
+    const plain = await listenHttp((_request, response) => response.writeHead(404).end('Not Found'));
+    const { harness } = await cluster([{ version: '2.1.0' }]);
+    const grpcPort = harness.cluster.member(0).addresses.clientGrpc;
+    try {
+      const result = await doctor([`127.0.0.1:${plain.port}`, `127.0.0.1:${grpcPort}`, '--json']);
+      expect(result.code).toBe(1);
+      const [notNacos, grpc] = result.report().sections;
+      expect(notNacos!.findings[0]).toMatchObject({ status: 'fail', cause: 'NOT_NACOS', title: 'not a Nacos server: neither the server state nor the upgrade ops API answered' });
+      expect(grpc!.findings[0]).toMatchObject({ status: 'fail', cause: 'GRPC_PORT_GIVEN', fix: `give the main port: ${grpcPort - 1000} (${grpcPort} - 1000)` });
+    } finally {
+      await plain.close();
+    }
   });
 });
 

@@ -1,6 +1,11 @@
 /** `nacos-doctor lint` as a user runs it: the built bin on the shipped examples. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runBin } from '../helpers/spawn.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir('doctor-lint-');
 
 describe('nacos-doctor lint', () => {
   it('exits 0 on the good example', async () => {
@@ -19,6 +24,16 @@ describe('nacos-doctor lint', () => {
     const json = await runBin('nacos-doctor', ['lint', `${ROOT}examples/nacos-conf/broken`, '--json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ command: 'lint', status: 'fail', exitCode: 1 });
+  });
+
+  it('reports a binary file once and never prints the control bytes of a file', async () => {
+    await writeFile(join(tempDir(), 'application.properties'), Buffer.concat([Buffer.from('server.port=8848\n\u001b[2J'), Buffer.alloc(32), Buffer.from([0x9b, 0x07])]));
+    await writeFile(join(tempDir(), 'cluster.conf'), '10.0.0.1:8848\n10.0.0.2:8848\n\u001b]0;owned\u0007host:8848\n');
+    const result = await runBin('nacos-doctor', ['lint', tempDir()]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(result.stdout.match(/BINARY_FILE|not a text file/g)).toHaveLength(1);
+    expect(result.stdout).toContain('cannot read member "\\x1b]0;owned\\x07host:8848"');
   });
 
   it('exits 2 with one line for a missing directory', async () => {

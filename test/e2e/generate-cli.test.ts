@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { renderNginx } from '../../src/generate/nginx.js';
 import { resolveNginxOptions } from '../../src/generate/nginx-options.js';
 import { loadNginxTemplates } from '../../src/generate/nginx-templates.js';
@@ -28,6 +29,20 @@ describe('nacos-doctor nginx / haproxy / docker', () => {
     const result = await runBin('nacos-doctor', ['haproxy', '--upstream', '10.0.0.11', '--full', '--out', out]);
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(await readFile(out, 'utf8')).toContain('    timeout tunnel 10m\n');
+  });
+
+  it('--k8s --out writes only the Services, a file of YAML documents kubectl accepts, creating its directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nacos-gen-'));
+    dirs.push(dir);
+    const out = join(dir, 'k8s', 'nacos-svc.yaml');
+    const result = await runBin('nacos-doctor', ['docker', '--publish', '60001:8848', '--roles', 'main,client-grpc,cluster-grpc', '--k8s', '--headless', '--out', out]);
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const documents = parseAllDocuments(await readFile(out, 'utf8'));
+    expect(documents.flatMap((document) => document.errors)).toEqual([]);
+    expect(documents.map((document) => document.toJS() as { kind: string; metadata: { name: string } }).map((manifest) => `${manifest.kind} ${manifest.metadata.name}`)).toEqual([
+      'Service nacos',
+      'Service nacos-headless',
+    ]);
   });
 
   it('prints the docker flags that keep the offsets', async () => {

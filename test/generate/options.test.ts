@@ -43,6 +43,17 @@ describe('load-balancer options', () => {
     expect(toolErrorOf(() => resolveLbOptions({ upstream: ['10.0.0.1:500'], roles: ['all'] })).code).toBe('ERR_PORT_RANGE');
   });
 
+  it('refuses IPv6 zone ids, which nginx and HAProxy cannot parse', () => {
+    const upstream = toolErrorOf(() => resolveLbOptions({ upstream: ['[fe80::1%eth0]:8848'] }));
+    expect(upstream).toMatchObject({ code: 'ERR_ADDRESS', exitCode: 2 });
+    expect(upstream.message).toBe(
+      '--upstream "fe80::1%eth0" has an IPv6 zone id (%eth0), which nginx, HAProxy and Docker do not accept in an address; give the member a global or unique-local address (e.g. fd00::11) instead of a link-local one',
+    );
+    expect(toolErrorOf(() => resolveLbOptions({ upstream: ['10.0.0.1'], listen: '[fe80::1%eth0]:8848' })).message).toMatch(/^--listen "fe80::1%eth0" has an IPv6 zone id/);
+    expect(toolErrorOf(() => resolveDockerOptions({ publish: ['[fe80::1%eth0]:18848:8848'] })).message).toMatch(/^--publish address "fe80::1%eth0" has an IPv6 zone id/);
+    expect(toolErrorOf(() => resolveDockerOptions({ 'host-port': '18848', 'host-ip': 'fe80::1%eth0' })).message).toMatch(/^--host-ip "fe80::1%eth0" has an IPv6 zone id/);
+  });
+
   it('refuses unknown roles and balance strategies with the valid ones', () => {
     expect(toolErrorOf(() => resolveLbOptions({ upstream: ['10.0.0.1'], roles: ['grpc'] })).message).toContain('use one or more of main, client-grpc, cluster-grpc, raft');
     expect(toolErrorOf(() => resolveLbOptions({ upstream: ['10.0.0.1'], balance: 'random' })).message).toBe(
@@ -100,6 +111,15 @@ describe('docker options', () => {
   it('keeps NodePorts inside the Kubernetes range', () => {
     expect(toolErrorOf(() => resolveDockerOptions({ 'host-port': '8848', k8s: true, 'service-type': 'NodePort' })).message).toContain(
       'use a --host-port from 30000 to 31767',
+    );
+  });
+
+  it('prints only the manifests with --k8s unless --format all, and refuses --k8s with a format that has none', () => {
+    expect(resolveDockerOptions({ 'host-port': '18848', k8s: true }).format).toBe('k8s');
+    expect(resolveDockerOptions({ 'host-port': '18848', k8s: true, format: 'all' }).format).toBe('all');
+    expect(resolveDockerOptions({ 'host-port': '18848' }).format).toBe('all');
+    expect(toolErrorOf(() => resolveDockerOptions({ 'host-port': '18848', k8s: true, format: 'run' })).message).toBe(
+      '--k8s prints Kubernetes Services, but --format run prints none; drop --k8s, or use --format all (everything) or k8s',
     );
   });
 

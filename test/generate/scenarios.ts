@@ -47,6 +47,8 @@ export const HAPROXY_SCENARIOS: Readonly<Record<string, HaproxyFlags>> = {
     'idle-timeout': '1h',
   },
   'full-ipv6': { upstream: ['[fd00::11]:8848', '[fd00::12]:8848', '10.0.0.13:8848'], listen: '[::]:8848', balance: 'ip-hash', full: true },
+  // localhost: a name that resolves from /etc/hosts, so haproxy -c sends no DNS query.
+  'members-by-name': { upstream: ['localhost:8848', '10.0.0.12:8848'] },
 };
 
 export const DOCKER_SCENARIOS: Readonly<Record<string, DockerFlags>> = {
@@ -54,12 +56,13 @@ export const DOCKER_SCENARIOS: Readonly<Record<string, DockerFlags>> = {
   'publish-grpc-anchor': { publish: ['19848:9848'] },
   'cluster-k8s-headless': {
     publish: ['127.0.0.1:60001:8848'],
+    format: 'all',
     roles: ['main,client-grpc,cluster-grpc'],
     k8s: true,
     headless: true,
     name: 'nacos-prod',
     selector: ['app.kubernetes.io/name=nacos'],
   },
-  'k8s-nodeport': { 'host-port': '30848', format: 'k8s', 'service-type': 'NodePort' },
+  'k8s-nodeport': { 'host-port': '30848', k8s: true, 'service-type': 'NodePort' },
   'compose-ipv6-custom-container-port': { publish: ['[::1]:18848:8858'], 'container-port': '8858', format: 'compose' },
 };

@@ -31,7 +31,7 @@ const BROKEN: Readonly<Record<string, { kind: string; problems: string[] }>> = {
     kind: 'docker compose file',
     problems: ['fail OFFSET_BROKEN 8', 'fail GRPC_PORT_NOT_EXPOSED 13', 'fail RANDOM_HOST_PORT 22'],
   },
-  'docker-run-broken.sh': { kind: 'docker run command', problems: ['fail OFFSET_BROKEN -'] },
+  'docker-run-broken.sh': { kind: 'docker run command', problems: ['fail OFFSET_BROKEN 5'] },
   'k8s-broken.yaml': {
     kind: 'Kubernetes manifests',
     problems: ['fail GRPC_PORT_NOT_EXPOSED 11', 'fail RANDOM_HOST_PORT 26', 'fail RANDOM_HOST_PORT 29', 'warn CONTAINER_PORT_MISSING 70', 'fail INGRESS_FOR_GRPC 46'],

@@ -113,6 +113,43 @@ describe('lint: cluster.conf', () => {
     expect(report.sections[1]!.title).toBe('members without a port use 9848 (server.port (line 1))');
   });
 
+  it('sees members on one host however the host is written: IPv6 forms, and localhost as 127.0.0.1/::1', () => {
+    const v6 = findings(lint(undefined, '[::1]:8848\n[0:0:0:0:0:0:0:1]:8849\n10.0.0.9:8848\n'), 'lint.cluster.port-collision');
+    expect(v6.map((finding) => finding.title)).toEqual(['[::1]:8848 and [0:0:0:0:0:0:0:1]:8849 both need port 9849']);
+    const local = findings(lint(undefined, '127.0.0.1:8848\nlocalhost:8849\n10.0.0.9:8848\n'), 'lint.cluster.port-collision');
+    expect(local).toMatchObject([{ title: '127.0.0.1:8848 and localhost:8849 both need port 9849', explanation: expect.stringContaining('127.0.0.1, localhost all name this machine (localhost is taken as 127.0.0.1/::1') }]);
+    expect(local[0]!.fix).toContain('main ports that work on this machine (127.0.0.1, localhost)');
+    const same = lint(undefined, 'localhost:8848\n127.0.0.1:8848\n[::1]:8848\n');
+    expect(findings(same, 'lint.cluster.duplicate').map((finding) => finding.title)).toEqual([
+      '127.0.0.1:8848 is the same member as localhost:8848 (lines 1 and 2)',
+      '[::1]:8848 is the same member as localhost:8848 (lines 1 and 3)',
+    ]);
+    expect(findings(same, 'lint.cluster.duplicate')[0]!.explanation).toContain('localhost and 127.0.0.1 are both this machine');
+  });
+
+  it('proposes the working main ports once per host, however many pairs collide', () => {
+    const five = ['8848', '8849', '8850', '8851', '8852'].map((port) => `10.0.0.1:${port}`).join('\n');
+    const collisions = findings(lint(undefined, five), 'lint.cluster.port-collision');
+    expect(collisions.length).toBeGreaterThan(2);
+    expect(collisions.filter((finding) => finding.fix?.includes('main ports that work on 10.0.0.1'))).toHaveLength(1);
+    expect(collisions.slice(1).map((finding) => finding.fix)).toEqual(collisions.slice(1).map(() => `use the main ports proposed for 10.0.0.1 at line ${collisions[0]!.location!.line}`));
+  });
+
+  it('reports a binary file once, instead of linting its bytes', () => {
+    const junk = `\u0000\u001b[2J${'\u0007\u0001garbage=\u0002'.repeat(50)}`;
+    const report = lint(junk, junk);
+    expect(allFindings(report)).toMatchObject([
+      { check: 'lint.file', status: 'fail', cause: 'BINARY_FILE', title: 'not a text file (it contains NUL bytes), so not read as application.properties' },
+      { check: 'lint.file', status: 'fail', cause: 'BINARY_FILE', title: 'not a text file (it contains NUL bytes), so not read as cluster.conf' },
+    ]);
+  });
+
+  it('cites public issues, not internal documents, in what it prints', () => {
+    const report = lint('server.port=8848\n', '172.17.0.2:8848\n172.17.0.3:8848\n172.17.0.4:8848\n');
+    expect(JSON.stringify(report)).not.toContain('NACOS-FACTS');
+    expect(findings(report, 'lint.address.changing-ips')[0]!.explanation).toContain('(alibaba/nacos#4210, #11950, #12504)');
+  });
+
   it('reports malformed lines, duplicates and thin clusters', () => {
     const report = lint(undefined, '10.0.0.1:8848\nnot a member\n10.0.0.1:8848\n');
     expect(findings(report, 'lint.cluster.syntax')).toMatchObject([{ status: 'fail', location: { line: 2 } }]);

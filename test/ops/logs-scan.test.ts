@@ -126,12 +126,40 @@ describe('scanLogsDirectory on bad input', () => {
     expect(file.evidence).toMatch(/unexpected end of file/i);
   });
 
+  it('calls a file of random bytes binary data in one finding, plain or gzipped, and finds nothing in it', async () => {
+    // Deterministic noise: an LCG, so the test reads the same bytes every run.
+    let state = 12345;
+    const noise = Buffer.alloc(2 * 1024 * 1024, 0);
+    for (let i = 0; i < noise.length; i += 1) noise[i] = (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
+    await writeFile(join(tempDir(), 'nacos.log'), noise);
+    await writeFile(join(tempDir(), 'naming-server.log.1.gz'), gzipSync(noise));
+    const report = await scanLogsDirectory(tempDir());
+    const files = report.sections[0]!.findings;
+    expect(files.map((finding) => [finding.status, finding.location?.file])).toEqual([
+      ['warn', 'nacos.log'],
+      ['warn', 'naming-server.log.1.gz'],
+    ]);
+    for (const finding of files) expect(finding.title).toMatch(/^binary data, not a log: \d+ of its \d+ lines are not text and were skipped$/);
+    expect(report.sections[1]!.findings.map((finding) => finding.title)).toEqual(['no known Nacos messages in these logs']);
+  });
+
+  it('says when a .gz file is no gzip data (and reads it as text), and when gzip data is broken', async () => {
+    await writeFile(join(tempDir(), 'nacos.log.1.gz'), 'Unexpected HTTP/1.x request: GET / \n');
+    const whole = gzipSync(Buffer.from('Unexpected HTTP/1.x request: GET /x \n'.repeat(200)));
+    await writeFile(join(tempDir(), 'nacos.log.2.gz'), whole.subarray(0, whole.length - 12));
+    const report = await scanLogsDirectory(tempDir());
+    const [plain, broken] = report.sections[0]!.findings;
+    expect(plain).toMatchObject({ status: 'warn', location: { file: 'nacos.log.1.gz' }, title: 'named .gz but not gzip data (no gzip header): read as plain text, 1 line, 36 bytes' });
+    expect(broken).toMatchObject({ status: 'warn', location: { file: 'nacos.log.2.gz' }, title: expect.stringMatching(/^broken gzip file: read \d+ lines, .* before the damage$/), fix: expect.stringContaining('gzip -t') });
+    expect(verdict(report, 'logs.http-on-grpc-port').length).toBeGreaterThan(0);
+  });
+
   it('cuts binary junk into bounded lines and still finds the text around it', async () => {
     const junk = Buffer.alloc(3 * 1024 * 1024);
     for (let i = 0; i < junk.length; i += 1) junk[i] = (i * 7919) % 251 === 10 ? 0 : (i * 7919) % 251;
     await writeFile(join(tempDir(), 'nacos.log'), Buffer.concat([Buffer.from('Unexpected HTTP/1.x request: GET /a \n'), junk, Buffer.from('\nUnexpected HTTP/1.x request: GET /b \n')]));
     const report = await scanLogsDirectory(tempDir());
-    expect(report.sections[0]!.findings[0]!.title).toMatch(/over-long or binary lines cut/);
+    expect(report.sections[0]!.findings[0]!.title).toMatch(/1 over-long or binary lines cut; 1 line of binary data skipped$/);
     expect(verdict(report, 'logs.http-on-grpc-port').map((finding) => finding.title)).toEqual([
       'HTTP/1.x arrived on a gRPC port: GET /a',
       'HTTP/1.x arrived on a gRPC port: GET /b',

@@ -25,16 +25,41 @@ describe('decideUpgradeStage', () => {
       members: [member('10.0.0.11', { metrics: await metrics('upgrade-metrics-upgrading.json') }), member('10.0.0.13', { metricsError: httpError(404, 'Not Found'), state: state('1.4.1') })],
       nodes: await nodes('cluster-nodes-upgrading.json'),
     });
-    expect(decision).toEqual({ stage: 'upgrading', notReady: ['10.0.0.12:8848', '10.0.0.13:8848'], still1x: ['10.0.0.13:8848'], command: undefined });
+    expect(decision).toEqual({
+      stage: 'upgrading',
+      notReady: ['10.0.0.12:8848', '10.0.0.13:8848'],
+      still1x: ['10.0.0.13:8848'],
+      command: undefined,
+      silent: [],
+      leaderless: ['naming_persistent_service_v2'],
+    });
   });
 
-  it('double write on: the exact switch command for the first member that answered', async () => {
+  it('double write on: the exact switch command for the first member with double write on', async () => {
     const decision = decideUpgradeStage({
-      members: [member('10.0.0.11', { metricsError: new NacosNetworkError('ERR_CONNECT_REFUSED', { errno: 'ECONNREFUSED', phase: 'connect', url: 'u', message: 'refused' }) }), member('10.0.0.12', { metrics: await metrics('upgrade-metrics-double-write.txt') })],
+      members: [member('10.0.0.11', { metrics: await metrics('upgrade-metrics-done.txt') }), member('10.0.0.12', { metrics: await metrics('upgrade-metrics-double-write.txt') })],
       nodes: await nodes('cluster-nodes-2.0.0.json'),
     });
     expect(decision.stage).toBe('double-write-on');
     expect(decision.command).toBe("curl -X PUT 'http://10.0.0.12:8848/nacos/v1/ns/operator/switches?entry=doubleWriteEnabled&value=false'");
+  });
+
+  it('neither done nor ready to end double write while a member gives no answer or is DOWN: no switch command then', async () => {
+    const refused = new NacosNetworkError('ERR_CONNECT_REFUSED', { errno: 'ECONNREFUSED', phase: 'connect', url: 'u', message: 'refused' });
+    for (const [silent, done] of [
+      [member('10.0.0.11', { metricsError: refused }), 'upgrade-metrics-double-write.txt'],
+      [member('10.0.0.11', { metricsError: httpError(503, 'server is DOWN now, please try again later!') }), 'upgrade-metrics-done.txt'],
+      [member('10.0.0.11', { metricsError: httpError(403, 'user not found!') }), 'upgrade-metrics-done.txt'],
+    ] as const) {
+      const decision = decideUpgradeStage({ members: [silent, member('10.0.0.12', { metrics: await metrics(done) })] });
+      expect(decision, done).toMatchObject({ stage: 'incomplete', silent: ['10.0.0.11:8848'], command: undefined });
+    }
+  });
+
+  it('not done while a Raft group has no leader', async () => {
+    const leaderless = await nodes('cluster-nodes-upgrading.json');
+    const decision = decideUpgradeStage({ members: [member('a', { metrics: await metrics('upgrade-metrics-done.txt') })], nodes: leaderless.map((node) => ({ ...node, version: '2.1.0', readyToUpgrade: true })) });
+    expect(decision).toMatchObject({ stage: 'incomplete', silent: [], leaderless: ['naming_persistent_service_v2'] });
   });
 
   it('uses the scheme, IPv6 brackets and context path of the member in the command', async () => {
@@ -60,7 +85,7 @@ describe('decideUpgradeStage', () => {
     expect(memberStatus(member('a', { metricsError: httpError(404, ''), state: state('2.2.3') }))).toMatchObject({ kind: 'absent', after: true, why: expect.stringContaining('2.2.0 removed double write') });
     expect(memberStatus(member('a', { metricsError: httpError(410, '{"code":40000}'), state: state('3.0.3') }))).toMatchObject({ kind: 'absent', after: true });
     expect(memberStatus(member('a', { metricsError: httpError(404, ''), state: state('2.0.1') }))).toMatchObject({ kind: 'absent', before: true, why: expect.stringContaining('added in 2.0.2') });
-    expect(memberStatus(member('a', { metricsError: httpError(404, '') }))).toMatchObject({ kind: 'absent', why: expect.stringContaining('context path') });
+    expect(memberStatus(member('a', { metricsError: httpError(404, '') }))).toMatchObject({ kind: 'not-nacos', grpcPort: false });
     expect(memberStatus(member('a', { state: state('2.4.1') }))).toMatchObject({ kind: 'absent', after: true });
   });
 
@@ -72,8 +97,9 @@ describe('decideUpgradeStage', () => {
 describe('upgradeReport', () => {
   it('prints the command with the downgrade warning, and the services only in 1.x', async () => {
     const report = upgradeReport({ members: [member('10.0.0.11', { metrics: await metrics('upgrade-metrics-two-missing.txt'), state: state('2.0.3') })], nodes: await nodes('cluster-nodes-2.0.0.json') });
-    const [stage, ...rest] = report.summary!;
+    const [stage, totals, ...rest] = report.summary!;
     expect(rest).toEqual([]);
+    expect(totals).toMatchObject({ check: 'upgrade.cluster', status: 'info' });
     expect(stage).toMatchObject({ check: 'upgrade.stage', status: 'warn', cause: 'UPGRADE_DOUBLE_WRITE_ON' });
     expect(stage!.fix).toContain("curl -X PUT 'http://10.0.0.11:8848/nacos/v1/ns/operator/switches?entry=doubleWriteEnabled&value=false'");
     expect(stage!.fix).toContain('a downgrade to 1.x is no longer possible');
@@ -107,6 +133,49 @@ describe('upgradeReport', () => {
     expect(report.summary).toContainEqual(expect.objectContaining({ check: 'upgrade.nodes', status: 'warn', cause: 'AUTH', evidence: expect.stringContaining('user not found!') }));
     const done = upgradeReport({ members: [member('a', { metrics: await metrics('upgrade-metrics-done.txt') })], nodesError: httpError(500, 'boom') });
     expect(done.summary).toContainEqual(expect.objectContaining({ check: 'upgrade.nodes', status: 'info' }));
+  });
+
+  it('adds cluster totals: one count when the members agree, the range and who has what when not, and the service lists merged', async () => {
+    const both = await metrics('upgrade-metrics-two-missing.txt');
+    const other = { ...both, counts: { ...both.counts, serviceCountV1: 13 }, serviceV1NotInV2: ['public##DEFAULT_GROUP@@pay-service', 'public##DEFAULT_GROUP@@zz'] };
+    const agreeing = upgradeReport({ members: [member('10.0.0.11', { metrics: both }), member('10.0.0.12', { metrics: both })] });
+    expect(agreeing.summary!.find((finding) => finding.check === 'upgrade.cluster')).toEqual({
+      check: 'upgrade.cluster',
+      status: 'info',
+      title: 'cluster (2 of 2 members answered): services v1/v2 12/11, instances v1/v2 30/29 on every member; 2 services only in 1.x data, 1 only in 2.x data; 0 double-write tasks pending',
+      evidence: 'only in 1.x: public##DEFAULT_GROUP@@order-service, public##DEFAULT_GROUP@@pay-service; only in 2.x: dev##G@@new-service',
+      data: { membersAnswered: 2, members: 2, serviceCountV1: 12, serviceCountV2: 11, instanceCountV1: 30, instanceCountV2: 29, servicesOnlyInV1: 2, servicesOnlyInV2: 1, doubleWriteDelayTaskCount: 0 },
+    });
+    const differing = upgradeReport({ members: [member('10.0.0.11', { metrics: both }), member('10.0.0.12', { metrics: other }), member('10.0.0.13', { metricsError: httpError(503, 'server is DOWN now') })] });
+    const totals = differing.summary!.find((finding) => finding.check === 'upgrade.cluster')!;
+    expect(totals.title).toBe(
+      'cluster (2 of 3 members answered): services v1/v2 12-13 (10.0.0.11:8848 12, 10.0.0.12:8848 13)/11, instances v1/v2 30/29; 3 services only in 1.x data, 1 only in 2.x data; 0 double-write tasks pending',
+    );
+    expect(totals.data).toMatchObject({ serviceCountV1: null, servicesOnlyInV1: 3 });
+    expect(differing.sections[0]!.findings[0]!.data).toMatchObject({ upgraded: true, serviceCountV1: 12, servicesOnlyInV1: 2 });
+  });
+
+  it('says when it has listed the differing services already (--diff), and where to list them otherwise', async () => {
+    const input = { members: [member('10.0.0.11', { metrics: await metrics('upgrade-metrics-two-missing.txt') })] };
+    expect(upgradeReport(input).summary![0]!.fix).toContain('(nacos-doctor upgrade --diff lists them)');
+    expect(upgradeReport({ ...input, diff: true }).summary![0]!.fix).toContain('2 services that are in 1.x data but not in 2.x (listed above)');
+  });
+
+  it('names the members port in curl hints only when the members share it', async () => {
+    const upgrading = await metrics('upgrade-metrics-upgrading.json');
+    const same = upgradeReport({ members: [member('10.0.0.11', { metrics: upgrading }), member('10.0.0.12', { metrics: upgrading })] });
+    expect(same.summary![0]!.fix).toContain("curl 'http://<member>:8848/nacos/v1/core/cluster/nodes'");
+    const mixed = upgradeReport({ members: [member('10.0.0.11', { metrics: upgrading }), { address: '10.0.0.12:18848', member: { host: '10.0.0.12', port: 18848 }, metrics: upgrading }] });
+    expect(mixed.summary![0]!.fix).toContain("curl 'http://<member>:<main port>/nacos/v1/core/cluster/nodes'");
+  });
+
+  it('tells a gRPC port and a server without Nacos APIs from a member, and fails them', () => {
+    const http2 = new NacosNetworkError('ERR_CONNECT', { errno: 'HPE_INVALID_CONSTANT', phase: 'response', url: 'u', message: 'GET http://h:9848/nacos/v1/console/server/state failed: HPE_INVALID_CONSTANT (Parse Error: Expected HTTP/)' });
+    const grpc = upgradeReport({ members: [{ address: 'h:9848', member: { host: 'h', port: 9848 }, metricsError: http2 }] });
+    expect(grpc.sections[0]!.findings[0]).toMatchObject({ status: 'fail', cause: 'GRPC_PORT_GIVEN', title: 'not a Nacos main port: 9848 answered in HTTP/2, not HTTP/1.1', fix: 'give the main port: 8848 (9848 - 1000)' });
+    const plain = upgradeReport({ members: [member('h', { metricsError: httpError(404, 'Not Found') })] });
+    expect(plain.sections[0]!.findings[0]).toMatchObject({ status: 'fail', cause: 'NOT_NACOS', fix: expect.stringContaining('--context-path') });
+    expect(plain.summary![0]).toMatchObject({ check: 'upgrade.stage', status: 'warn', title: expect.stringContaining('upgrade state unknown') });
   });
 
   it('reports the end of the upgrade and an auth failure', async () => {

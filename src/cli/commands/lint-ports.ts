@@ -3,15 +3,15 @@
  * command line), lint it, print the report as text or --json; exit 1 when a problem was found.
  */
 import { readFile } from 'node:fs/promises';
-import { renderJson } from '../../doctor/render-json.js';
-import { renderText, textStyleFor } from '../../doctor/render-text.js';
-import { exitCodeOf, type Report, type Section } from '../../doctor/report.js';
+import type { Report, Section } from '../../doctor/report.js';
 import { UsageError, describeError, errnoCode } from '../../errors.js';
 import { isContainerCommand } from '../../lint-ports/docker-run.js';
-import { LINT_KINDS, lintPorts, type LintKind } from '../../lint-ports/lint.js';
-import { VERSION } from '../../version.js';
+import { LINT_KINDS, detectKind, lintPorts, type LintKind } from '../../lint-ports/lint.js';
+import { readNginxIncludes } from '../../lint-ports/nginx-includes.js';
+import { binaryReason } from '../../text.js';
 import type { CliIo } from '../io.js';
 import type { ParsedArgs } from '../parse.js';
+import { writeReport } from '../report-output.js';
 
 async function readTarget(path: string): Promise<string> {
   try {
@@ -44,14 +44,17 @@ export async function runLintPorts(args: ParsedArgs, io: CliIo): Promise<number>
   const joined = targets.join(' ');
   const sections: Section[] = [];
   if (isContainerCommand(joined)) {
-    sections.push(lintPorts({ name: commandLabel(joined), text: joined, ...(kind ? { kind } : {}) }));
+    sections.push(lintPorts({ name: commandLabel(joined), text: joined, pasted: true, ...(kind ? { kind } : {}) }));
   } else {
     for (const target of targets) {
-      if (isContainerCommand(target)) sections.push(lintPorts({ name: commandLabel(target), text: target }));
-      else sections.push(lintPorts({ name: target, text: await readTarget(target), ...(kind ? { kind } : {}) }));
+      if (isContainerCommand(target)) sections.push(lintPorts({ name: commandLabel(target), text: target, pasted: true }));
+      else {
+        const text = await readTarget(target);
+        const nginx = (kind ?? (binaryReason(text) === undefined ? detectKind(text) : undefined)) === 'nginx';
+        sections.push(lintPorts({ name: target, text, ...(kind ? { kind } : {}), ...(nginx ? { includes: await readNginxIncludes(target, text) } : {}) }));
+      }
     }
   }
   const report: Report = { command: 'lint-ports', sections };
-  io.stdout.write(args.json === true ? renderJson(report, { version: VERSION, now: new Date() }) : renderText(report, textStyleFor(io.stdout, io.env)));
-  return exitCodeOf(report);
+  return writeReport(report, { json: args.json === true }, io);
 }

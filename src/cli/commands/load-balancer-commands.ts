@@ -82,15 +82,15 @@ export const LOAD_BALANCER_COMMANDS: readonly DoctorCommand[] = [
         .option('container-port', text('Main port inside the container (NACOS_APPLICATION_PORT).', '8848'))
         .option('host-ip', text('Publish on this host address only.'))
         .option('roles', text('Port roles to publish: main, client-grpc, cluster-grpc, raft, or all.', LB_DEFAULTS.roles, { array: true }))
-        .option('format', text(`What to print: ${DOCKER_FORMATS.join(', ')}.`, 'all'))
-        .option('k8s', flag('Also print a Kubernetes Service with named ports.'))
+        .option('format', text(`What to print: ${DOCKER_FORMATS.join(', ')}.`, 'all, or k8s with --k8s'))
+        .option('k8s', flag('Print a Kubernetes Service with named ports (only the manifests, which kubectl applies, unless --format all).'))
         .option('service-type', text(`With --k8s: ${SERVICE_TYPES.join(', ')}; NodePort fixes nodePorts to H+offset.`, 'ClusterIP'))
         .option('headless', flag('With --k8s: also print the headless Service of a StatefulSet cluster (all four ports).'))
         .option('name', text('With --k8s: Service name.', 'nacos'))
         .option('selector', text('With --k8s: pod selector KEY=VALUE (repeatable).', 'app=NAME', { array: true }))
         .option('out', OUT)
         .example('$0 docker --host-port 18848', '-p 18848:8848 -p 19848:9848, and the compose ports:')
-        .example('$0 docker --publish 60001:8848 --roles main,client-grpc,cluster-grpc --k8s --headless', 'with 9849 and Kubernetes Services'),
+        .example('$0 docker --publish 60001:8848 --roles main,client-grpc,cluster-grpc --k8s --headless --out nacos-svc.yaml', 'Kubernetes Services with 9849; then: kubectl apply -f nacos-svc.yaml'),
     run: async (args, io) => (await import('./docker.js')).runDocker(args, io),
   },
   {

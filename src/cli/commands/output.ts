@@ -1,5 +1,6 @@
 /** Where a generated config goes: stdout, or the file named by `--out`. */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { UsageError, describeError } from '../../errors.js';
 import type { CliIo } from '../io.js';
 
@@ -10,6 +11,8 @@ export async function writeGenerated(text: string, out: unknown, io: CliIo): Pro
   }
   const path = String(out);
   try {
+    // The config often goes into a directory made for it (--runtime-dir): create it.
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot write --out ${path}: ${describeError(error)}`, { code: 'ERR_OUTPUT', cause: error });
