@@ -148,6 +148,12 @@ describe('auth', () => {
     expect(good.headers.get('authorization')).toBe(`Bearer ${body.accessToken}`);
   });
 
+  test('login answers without username below 2.2', async () => {
+    const member = (await sim({ members: { auth: user, version: '2.1.2' } })).cluster.member(0);
+    const body = (await http(member, 'POST', '/nacos/v1/auth/login', { params: user })).json();
+    expect(body).toEqual({ accessToken: expect.stringMatching(/^eyJ/), tokenTtl: 18000, globalAdmin: true });
+  });
+
   test('gRPC business requests need the token in metadata headers; health checks do not', async () => {
     const member = (await sim({ members: { auth: user } })).cluster.member(0);
     const anonymous = await open(member);

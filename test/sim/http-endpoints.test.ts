@@ -19,26 +19,51 @@ describe('health and state', () => {
     expect((await http(v3, 'GET', '/nacos/v3/admin/core/state/readiness')).json()).toEqual({ code: 0, message: 'success', data: 'ok' });
   });
 
-  test('server state has startup_mode and server_port from 2.3 on, standalone_mode before', async () => {
+  test('server state: string values; startup_mode, server_port, auth, config and distro states from 2.3 on', async () => {
     const current = await member({ nodes: 3 });
-    expect((await http(current, 'GET', '/nacos/v1/console/server/state')).json()).toMatchObject({
+    const state = (await http(current, 'GET', '/nacos/v1/console/server/state')).json<Record<string, unknown>>();
+    expect(state).toMatchObject({
       version: '2.5.1',
       startup_mode: 'cluster',
-      server_port: current.mainPort,
-      auth_enabled: false,
+      server_port: String(current.mainPort),
+      auth_enabled: 'false',
+      login_page_enabled: 'false',
+      auth_system_type: 'nacos',
       function_mode: null,
+      datasource_platform: '',
+      maxContent: '10485760',
+      config_retention_days: '30',
+      data_sync_delayMs: '1000',
     });
-    const old = (await http(await member({ members: { version: '2.2.3' } }), 'GET', '/nacos/v1/console/server/state')).json();
-    expect(old).toEqual({ version: '2.2.3', standalone_mode: 'standalone', function_mode: null });
+    expect(state).not.toHaveProperty('standalone_mode');
+    expect(Object.values(state).every((value) => value === null || typeof value === 'string')).toBe(true);
+  });
+
+  test('server state before 2.3: three keys up to 2.2.1, the auth states added from 2.2.2', async () => {
+    const old = (await http(await member({ members: { version: '2.2.1' } }), 'GET', '/nacos/v1/console/server/state')).json();
+    expect(old).toEqual({ version: '2.2.1', standalone_mode: 'standalone', function_mode: null });
+    const withAuth = await member({ members: { version: '2.2.3', auth: { username: 'nacos', password: 'pw' } } });
+    expect((await http(withAuth, 'GET', '/nacos/v1/console/server/state')).json()).toEqual({
+      version: '2.2.3',
+      standalone_mode: 'standalone',
+      function_mode: null,
+      auth_enabled: 'true',
+      login_page_enabled: 'true',
+      auth_system_type: 'nacos',
+    });
   });
 
   test('3.0/3.1 answer console v1 APIs with 410 and keep open ones; 3.2 drops v1', async () => {
     const v31 = await member({ members: { version: '3.1.0' } });
     const gone = await http(v31, 'GET', '/nacos/v1/console/health/readiness');
     expect(gone.status).toBe(410);
-    expect(gone.json()).toMatchObject({ code: 40000, message: expect.stringContaining('nacos.core.api.compatibility.console.enabled=true') });
+    expect(gone.json()).toEqual({
+      code: 40000,
+      message:
+        'Current API will be deprecated, please use API(s) `GET ${contextPath:nacos}/v3/console/health/readiness` instead, or set `nacos.core.api.compatibility.console.enabled=true` in application.properties.',
+    });
     expect(await http(v31, 'GET', '/nacos/v1/ns/operator/metrics')).toMatchObject({ status: 200, text: '{"status":"UP"}' });
-    expect((await http(v31, 'GET', '/nacos/v3/admin/core/state')).json()).toMatchObject({ code: 0, data: { version: '3.1.0', auth_admin_request: true } });
+    expect((await http(v31, 'GET', '/nacos/v3/admin/core/state')).json()).toMatchObject({ code: 0, data: { version: '3.1.0', auth_admin_request: 'true' } });
     const v32 = await member({ members: { version: '3.2.3' } });
     expect((await http(v32, 'GET', '/nacos/v1/cs/configs', { params: { dataId: 'd', group: 'g' } })).json()).toMatchObject({ status: 404, error: 'Not Found' });
   });
@@ -52,6 +77,19 @@ describe('health and state', () => {
       serviceCount: 1,
       instanceCount: 1,
     });
+  });
+
+  test('members carry the abilities of their version; 1.x members have none, 3.x members no failAccessCnt', async () => {
+    const m = await member({ nodes: 4, members: [{}, { version: '2.0.0' }, { version: '1.4.2' }, { version: '3.1.0' }] });
+    const nodes = (await http(m, 'GET', '/nacos/v1/core/cluster/nodes')).json<{ data: Record<string, unknown>[] }>().data;
+    expect(nodes[0]).toMatchObject({
+      failAccessCnt: 0,
+      abilities: { remoteAbility: { supportRemoteConnection: true, grpcReportEnabled: true }, configAbility: { supportRemoteMetrics: false }, namingAbility: { supportJraft: true } },
+    });
+    expect(nodes[1]!.abilities).toEqual({ remoteAbility: { supportRemoteConnection: true }, configAbility: { supportRemoteMetrics: false }, namingAbility: { exampleAbility: false } });
+    expect(nodes[2]).not.toHaveProperty('abilities');
+    expect(nodes[3]).toHaveProperty('abilities');
+    expect(nodes[3]).not.toHaveProperty('failAccessCnt');
   });
 
   test('cluster nodes list every member with state, raft port, version and readyToUpgrade', async () => {
