@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { SimClusterOptions } from '../../src/sim/cluster.js';
 import type { SimMember } from '../../src/sim/member.js';
+import { serviceKey } from '../../src/sim/naming-store.js';
 import { http, simsClosedAfterEach } from '../helpers/sim.js';
 
 const { sim } = simsClosedAfterEach();
@@ -279,5 +280,18 @@ describe('v1 naming API', () => {
     const answer = await http(m, 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 's' } });
     expect(answer).toMatchObject({ status: 400, text: "Required request parameter 'ip' for method parameter type String is not present" });
     expect(await http(m, 'PUT', '/nacos/v1/ns/instance/beat', { params: { serviceName: 's', beat: '{ip' } })).toMatchObject({ status: 400, text: 'beat is not JSON: {ip' });
+  });
+
+  test('a bad weight, port or metadata is a 400 with Nacos wording, and nothing is registered', async () => {
+    const harness = await sim();
+    const m = harness.cluster.member(0);
+    const register = (params: Record<string, string>) => http(m, 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 's', ip: '10.0.0.5', port: '8080', ...params } });
+    expect(await register({ weight: 'abc' })).toMatchObject({ status: 400, text: 'For input string: "abc"' });
+    expect(await register({ weight: '20000' })).toMatchObject({ status: 400, text: 'instance format invalid: The weights range from 0.0 to 10000.0' });
+    expect(await register({ port: '80x' })).toMatchObject({ status: 400, text: 'For input string: "80x"' });
+    expect(await register({ metadata: '{zone' })).toMatchObject({ status: 400, text: 'metadata format incorrect:{zone' });
+    expect(harness.cluster.stores.naming.instanceCount).toBe(0);
+    expect(await register({ weight: '2.5', metadata: 'zone=a' })).toMatchObject({ status: 200, text: 'ok' });
+    expect(harness.cluster.stores.naming.instances(serviceKey('public', 'DEFAULT_GROUP', 's'))).toEqual([expect.objectContaining({ weight: 2.5, metadata: { zone: 'a' } })]);
   });
 });

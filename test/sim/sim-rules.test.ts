@@ -3,7 +3,7 @@ import { TokenIssuer } from '../../src/sim/auth-tokens.js';
 import { checkLayout } from '../../src/sim/cluster.js';
 import { raftLeader } from '../../src/sim/cluster-view.js';
 import { formatChangedConfigs, parseListeningConfigs } from '../../src/sim/http-config-routes.js';
-import { parseMetadata } from '../../src/sim/http-naming-routes.js';
+import { parseMetadata, parseWeight } from '../../src/sim/http-naming-routes.js';
 import { availability, type HttpRoute } from '../../src/sim/http-route.js';
 import { DEFAULT_SETTINGS, applySettings, namingStatus } from '../../src/sim/member-state.js';
 import { compareVersions, hasUpgradeOpsMetrics, namingUnavailableText, parseNacosVersion } from '../../src/sim/nacos-version.js';
@@ -88,10 +88,22 @@ test('Listening-Configs parsing and the long-poll answer format', () => {
   expect(decodeURIComponent(formatChangedConfigs(entries))).toBe('a\u0002G\u0001b\u0002G\u0002ns\u0001');
 });
 
-test('metadata parameters as JSON or k=v pairs', () => {
+test('metadata parameters as JSON or k=v pairs, as UtilsAndCommons.parseMetadata reads them', () => {
   expect(parseMetadata('{"a":"1","b":2}')).toEqual({ a: '1', b: '2' });
-  expect(parseMetadata('a=1, b=2')).toEqual({ a: '1', b: '2' });
+  expect(parseMetadata('a=1,b=2,')).toEqual({ a: '1', b: '2' });
+  expect(parseMetadata(' ')).toEqual({});
   expect(parseMetadata(null)).toEqual({});
+  for (const bad of ['{zone', 'a=1,b', '{"a":{"b":1}}', 'a=1=2']) {
+    expect(() => parseMetadata(bad)).toThrow(expect.objectContaining({ code: 'ERR_SIM_INVALID_REQUEST', message: `metadata format incorrect:${bad}` }));
+  }
+});
+
+test('weights as Double.parseDouble reads them, from 0 to 10000', () => {
+  expect([null, '', '2', ' 0.5 ', '1e2', '3d', '10000'].map(parseWeight)).toEqual([1, 1, 2, 0.5, 100, 3, 10_000]);
+  expect(() => parseWeight('abc')).toThrow('For input string: "abc"');
+  expect(() => parseWeight('NaN')).toThrow('For input string: "NaN"');
+  expect(() => parseWeight('10000.5')).toThrow('instance format invalid: The weights range from 0.0 to 10000.0');
+  expect(() => parseWeight('-1')).toThrow('instance format invalid: The weights range from 0.0 to 10000.0');
 });
 
 test('upgrade metrics text: keys padded to 30, integers to 5', () => {
