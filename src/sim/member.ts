@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { rolePort, type Role } from '../ports.js';
 import type { TokenIssuer } from './auth-tokens.js';
 import { watchClientActivity } from './client-detection.js';
+import { setSocketReading } from './socket-freeze.js';
 import { configHandlers, notifyConfigChange } from './config-requests.js';
 import type { ConfigKey } from './config-store.js';
 import type { SimConnection } from './connection.js';
@@ -71,6 +72,8 @@ export class SimMember {
   readonly #connections = new Map<string, SimConnection>();
   readonly #watchers = new Map<SimConnection, () => void>();
   readonly #sockets = new Set<Socket>();
+  /** Sockets accepted while black-holed, not yet handed to their protocol server. */
+  readonly #held = new Map<Socket, SimRole>();
   readonly #listeners = new Map<SimRole, Server>();
   readonly #longPolls = new LongPolls();
   readonly #http: SimHttpServer;
@@ -134,8 +137,22 @@ export class SimMember {
 
   /** Changes faults, version, upgrade state or auth; takes effect for the next request. */
   configure(change: MemberSettingsInput): void {
+    const wasBlackHole = this.#settings.faults.blackHole;
     this.#settings = applySettings(this.#settings, change);
     this.#log.info({ settings: change }, 'member settings changed');
+    if (this.#settings.faults.blackHole !== wasBlackHole) this.#setFrozen(this.#settings.faults.blackHole);
+  }
+
+  /**
+   * A black hole stops reading every open connection (no answer, not even to HTTP/2 PINGs);
+   * when it ends, they are read again and the connections accepted meanwhile are served, as by
+   * a process that thaws.
+   */
+  #setFrozen(frozen: boolean): void {
+    const held = frozen ? [] : [...this.#held];
+    this.#held.clear();
+    for (const [socket, role] of held) this.#serve(role, socket);
+    for (const socket of this.#sockets) if (!socket.destroyed) setSocketReading(socket, !frozen);
   }
 
   get running(): boolean {
@@ -199,12 +216,21 @@ export class SimMember {
 
   #onSocket(role: SimRole, socket: Socket): void {
     this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.#held.delete(socket);
+    });
     socket.on('error', () => {});
     if (this.#settings.faults.blackHole) {
       this.#log.debug({ role, remotePort: socket.remotePort }, 'black hole: connection accepted and left unanswered');
+      setSocketReading(socket, false);
+      this.#held.set(socket, role);
       return;
     }
+    this.#serve(role, socket);
+  }
+
+  #serve(role: SimRole, socket: Socket): void {
     if (role === 'main') this.#http.accept(socket);
     else this.#grpc[role].accept(socket);
   }
@@ -241,6 +267,7 @@ export class SimMember {
     this.#longPolls.releaseAll();
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#held.clear();
     await Promise.all([closing, ...sessionsClosed]);
     this.#log.info(what);
   }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { ClientHttp2Session } from 'node:http2';
 import { describe, expect, test } from 'vitest';
 import { NacosConnection } from '../../src/nacos/connection.js';
 import { NacosGrpcClient } from '../../src/nacos/grpc-client.js';
@@ -22,6 +23,17 @@ async function raw(member: SimMember, timeout = 2000): Promise<NacosGrpcClient> 
 }
 
 const QUERY = { dataId: 'd', group: 'DEFAULT_GROUP', tenant: '' };
+
+/** Whether an HTTP/2 PING gets its ACK within `ms`. */
+function pingAnswered(session: ClientHttp2Session, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    session.ping((error) => {
+      clearTimeout(timer);
+      resolve(error === null);
+    });
+  });
+}
 
 describe('starting', () => {
   test('gRPC answers every request with errorCode 300, ServerCheck included', async () => {
@@ -95,14 +107,31 @@ describe('black hole', () => {
     await expect(http(member, 'GET', '/nacos/v1/console/health/readiness', { timeoutMs: 200 })).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
-  test('open connections stop getting answers; switching it off serves new connections again', async () => {
+  test('open connections stop answering everything, HTTP/2 PINGs included, until it is switched off', async () => {
     const member = (await sim()).cluster.member(0);
     const connection = await open(member);
+    expect(await pingAnswered(connection.client.session, 2000)).toBe(true);
     member.configure({ faults: { blackHole: true } });
+    expect(await pingAnswered(connection.client.session, 200)).toBe(false);
     await expect(connection.healthCheck({ timeout: 200 })).rejects.toMatchObject({ code: 'ERR_GRPC_TIMEOUT' });
     expect(member.nodeState).toBe('SUSPICIOUS');
     member.configure({ faults: { blackHole: false } });
-    expect((await (await open(member)).healthCheck()).type).toBe('HealthCheckResponse');
+    expect(await pingAnswered(connection.client.session, 2000)).toBe(true);
+    expect((await connection.healthCheck()).type).toBe('HealthCheckResponse');
+  });
+
+  test('connections accepted during the black hole are served once it ends', async () => {
+    const harness = await sim({ members: { faults: { blackHole: true } } });
+    const member = harness.cluster.member(0);
+    const grpc = NacosGrpcClient.connect({ host: '127.0.0.1', port: member.addresses.clientGrpc, timeout: 10_000 });
+    const readiness = http(member, 'GET', '/nacos/v1/console/health/readiness', { timeoutMs: 10_000 });
+    const held = new Set<unknown>();
+    await harness.log.waitFor((line) => line.msg === 'black hole: connection accepted and left unanswered' && held.add(line.role).size === 2);
+    member.configure({ faults: { blackHole: false } });
+    const client = await grpc;
+    defer(() => client.destroy());
+    expect((await client.request(nacosRequest('ServerCheckRequest'))).type).toBe('ServerCheckResponse');
+    expect(await readiness).toMatchObject({ status: 200, text: 'OK' });
   });
 });
 
