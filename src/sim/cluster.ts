@@ -8,10 +8,10 @@ import { silentLogger, type Logger } from '../log.js';
 import { findFreeBasePort } from '../net/free-port.js';
 import { ROLE_OFFSETS, rolePort } from '../ports.js';
 import { TokenIssuer } from './auth-tokens.js';
-import { ConfigStore } from './config-store.js';
+import { ConfigStore, type ConfigKey } from './config-store.js';
 import { SIM_ROLES, SimMember, type MemberAddresses } from './member.js';
 import { DEFAULT_SETTINGS, applySettings, type MemberSettingsInput } from './member-state.js';
-import { NamingStore } from './naming-store.js';
+import { NamingStore, type ServiceKey } from './naming-store.js';
 import { DEFAULT_TIMING, type ClusterMemberView, type SimStores, type SimTiming } from './sim-context.js';
 
 export const DEFAULT_STEP = 10;
@@ -62,11 +62,21 @@ export class SimCluster {
   readonly stores: SimStores;
   readonly timing: SimTiming;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #unsubscribe: () => void;
 
   private constructor(members: SimMember[], stores: SimStores, timing: SimTiming) {
     this.members = members;
     this.stores = stores;
     this.timing = timing;
+    // One listener per store for the whole cluster, however many members it has.
+    const onConfig = (key: ConfigKey): void => members.forEach((member) => member.configChanged(key));
+    const onService = (key: ServiceKey): void => members.forEach((member) => member.serviceChanged(key));
+    stores.config.on('changed', onConfig);
+    stores.naming.on('changed', onService);
+    this.#unsubscribe = () => {
+      stores.config.off('changed', onConfig);
+      stores.naming.off('changed', onService);
+    };
     const interval = Math.max(50, Math.min(1000, Math.floor(timing.beatUnhealthyAfterMs / 3)));
     this.#sweeper = setInterval(() => stores.naming.expireBeats(Date.now(), timing.beatUnhealthyAfterMs, timing.beatDeleteAfterMs), interval);
     this.#sweeper.unref();
@@ -139,9 +149,10 @@ export class SimCluster {
     return this.members.find((member) => member.connections().some((connection) => connection.id === connectionId));
   }
 
-  /** Stops every member; idempotent. */
+  /** Stops every member for good (they cannot start again); idempotent. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
+    this.#unsubscribe();
     await Promise.all(this.members.map((member) => member.close()));
   }
 }

@@ -98,7 +98,8 @@ export class SimHttpServer {
     } catch (error) {
       answer = error instanceof InvalidRequestError ? badRequest(error.message) : text(`caused: ${(error as Error).message}`, 500);
     }
-    if (answer === undefined || response.destroyed) return;
+    // A black hole that began while the request was held (a long poll) swallows its answer too.
+    if (answer === undefined || response.destroyed || this.#context.settings.faults.blackHole) return;
     const payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     response.writeHead(answer.status, {
       'content-type': answer.contentType ?? (typeof answer.body === 'string' ? 'text/plain;charset=UTF-8' : 'application/json;charset=UTF-8'),

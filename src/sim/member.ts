@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { formatHostPort } from '../address.js';
-import { ListenError, errnoCode } from '../errors.js';
+import { ListenError, NacosToolError, errnoCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { rolePort, type Role } from '../ports.js';
 import type { TokenIssuer } from './auth-tokens.js';
@@ -78,7 +78,7 @@ export class SimMember {
   readonly #longPolls = new LongPolls();
   readonly #http: SimHttpServer;
   readonly #grpc: Readonly<Record<'client-grpc' | 'cluster-grpc', SimGrpcServer>>;
-  readonly #unsubscribe: () => void;
+  #closed = false;
 
   constructor(options: SimMemberOptions) {
     this.index = options.index;
@@ -112,19 +112,6 @@ export class SimMember {
       'client-grpc': new SimGrpcServer(this.#context, 'sdk', GRPC_HANDLERS, hooks),
       'cluster-grpc': new SimGrpcServer(this.#context, 'cluster', GRPC_HANDLERS, hooks),
     };
-    const onConfig = (key: ConfigKey): void => {
-      this.#longPolls.notify(key);
-      if (!this.#settings.faults.blackHole) notifyConfigChange(key, this.#connections.values(), this.#context);
-    };
-    const onService = (key: ServiceKey): void => {
-      if (!this.#settings.faults.blackHole) notifySubscribers(key, this.#connections.values(), this.#context);
-    };
-    options.stores.config.on('changed', onConfig);
-    options.stores.naming.on('changed', onService);
-    this.#unsubscribe = () => {
-      options.stores.config.off('changed', onConfig);
-      options.stores.naming.off('changed', onService);
-    };
   }
 
   get id(): string {
@@ -133,6 +120,18 @@ export class SimMember {
 
   get settings(): MemberSettings {
     return this.#settings;
+  }
+
+  /** A config changed somewhere in the cluster: wake this member's long polls and push to its listeners. */
+  configChanged(key: ConfigKey): void {
+    if (this.#settings.faults.blackHole) return;
+    this.#longPolls.notify(key);
+    notifyConfigChange(key, this.#connections.values(), this.#context);
+  }
+
+  /** A service changed somewhere in the cluster: push it to this member's subscribers. */
+  serviceChanged(key: ServiceKey): void {
+    if (!this.#settings.faults.blackHole) notifySubscribers(key, this.#connections.values(), this.#context);
   }
 
   /** Changes faults, version, upgrade state or auth; takes effect for the next request. */
@@ -190,6 +189,9 @@ export class SimMember {
 
   /** Listens on P, P+1000 and P+1001; fails with ListenError (and nothing left open) if one is taken. */
   async start(): Promise<void> {
+    if (this.#closed) {
+      throw new NacosToolError('ERR_SIM_CLOSED', `member ${this.index} (${this.id}) was closed and cannot start again: start a new SimCluster (kill() and start() restart a member)`);
+    }
     if (this.running) return;
     try {
       for (const role of SIM_ROLES) this.#listeners.set(role, await this.#listen(role));
@@ -261,6 +263,7 @@ export class SimMember {
    * once the connections are gone (and their ephemeral instances with them).
    */
   async kill(what = 'member killed'): Promise<void> {
+    const wasRunning = this.running;
     const closing = this.#closeListeners();
     // A connection leaves the map on its session's 'close', so every one still here has that event ahead.
     const sessionsClosed = [...this.#connections.values()].map((connection) => once(connection.session, 'close').then(() => undefined));
@@ -269,7 +272,7 @@ export class SimMember {
     this.#sockets.clear();
     this.#held.clear();
     await Promise.all([closing, ...sessionsClosed]);
-    this.#log.info(what);
+    if (wasRunning) this.#log.info(what);
   }
 
   /** Kill, then start again on the same ports with the same data. */
@@ -278,9 +281,9 @@ export class SimMember {
     await this.start();
   }
 
-  /** Kills the member and detaches it from the stores; it cannot be started again. */
+  /** Kills the member for good: start() refuses to run it again (use kill() and start() for a restart). */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.kill('member stopped');
-    this.#unsubscribe();
   }
 }

@@ -30,6 +30,37 @@ test('a port in use is a usage error naming the address and the role', async () 
   }
 });
 
+test('a member that failed to start is not logged as stopped; the ones that started are', async () => {
+  const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'], extraOffsets: [10, 1010, 1011] });
+  const squatter = await listenTcp(() => {}, { port: base + 1010 });
+  try {
+    const sim = startBin('nacos-sim', ['--nodes', '2', '--port', String(base)]);
+    const result = await sim.exited;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${base + 1010} (client-grpc of member 1): EADDRINUSE`);
+    expect(sim.logs.filter((line) => line.msg === 'member started').map((line) => line.member)).toEqual([`127.0.0.1:${base}`]);
+    expect(sim.logs.filter((line) => line.msg === 'member stopped').map((line) => line.member)).toEqual([`127.0.0.1:${base}`]);
+  } finally {
+    await squatter.close();
+  }
+});
+
+test('12 members start without Node warnings (one store listener per cluster, not per member)', async () => {
+  const offsets = Array.from({ length: 11 }, (_, i) => (i + 1) * 10).flatMap((offset) => [offset, offset + 1000, offset + 1001]);
+  const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'], extraOffsets: offsets });
+  const sim = startBin('nacos-sim', ['--nodes', '12', '--port', String(base)]);
+  try {
+    await sim.waitForLog((line) => line.msg === 'nacos-sim ready');
+    sim.child.kill('SIGTERM');
+    const result = await sim.exited;
+    expect(result.code).toBe(0);
+    expect(sim.logs.filter((line) => line.msg === 'member stopped')).toHaveLength(12);
+    expect(result.stderr).not.toMatch(/Warning/);
+  } finally {
+    sim.child.kill('SIGKILL');
+  }
+});
+
 test('serves every member until SIGTERM, then stops them and exits 0', async () => {
   const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'], extraOffsets: [10, 1010, 1011] });
   const sim = startBin('nacos-sim', ['--nodes', '2', '--port', String(base), '--fault', '1=down', '--json']);

@@ -146,4 +146,11 @@ describe('member kill and restart', () => {
     const again = await connection(harness);
     expect((await again.call('ConfigQueryRequest', { dataId: 'd', group: 'DEFAULT_GROUP', tenant: '' })).body.content).toBe('kept');
   });
+
+  test('a member of a closed cluster refuses to start again', async () => {
+    const harness = await sim();
+    await harness.cluster.close();
+    await expect(harness.cluster.member(0).start()).rejects.toMatchObject({ code: 'ERR_SIM_CLOSED', message: expect.stringContaining('start a new SimCluster') });
+    expect(harness.cluster.member(0).running).toBe(false);
+  });
 });
