@@ -12,7 +12,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { formatHostPort } from '../address.js';
 import { ListenError, NacosToolError, errnoCode } from '../errors.js';
 import type { Logger } from '../log.js';
-import { rolePort, type Role } from '../ports.js';
+import { rolePort } from '../ports.js';
+import { SIM_ROLES, type SimRole } from './layout.js';
 import type { TokenIssuer } from './auth-tokens.js';
 import { watchClientActivity } from './client-detection.js';
 import { setSocketReading } from './socket-freeze.js';
@@ -31,14 +32,15 @@ import { connectionOwner, namingHandlers, notifySubscribers } from './naming-req
 import type { ServiceKey } from './naming-store.js';
 import type { ClusterMemberView, MemberNodeState, SimContext, SimStores, SimTiming } from './sim-context.js';
 
-export const SIM_ROLES = ['main', 'client-grpc', 'cluster-grpc'] as const satisfies readonly Role[];
-export type SimRole = (typeof SIM_ROLES)[number];
 
 const GRPC_HANDLERS: ReadonlyMap<string, GrpcRequestHandler> = new Map([...internalHandlers, ...configHandlers, ...namingHandlers]);
 
 export interface MemberAddresses {
   readonly index: number;
+  /** The advertised address: what the member list names and clients should dial. */
   readonly host: string;
+  /** The address it listens on (a wildcard such as 0.0.0.0, or the same as host). */
+  readonly listenHost: string;
   /** HTTP API (P). */
   readonly main: number;
   /** SDK gRPC (P+1000). */
@@ -51,7 +53,10 @@ export interface MemberAddresses {
 
 export interface SimMemberOptions {
   readonly index: number;
+  /** Listen address. */
   readonly host: string;
+  /** Address reported to others (member list, serverAddr). */
+  readonly advertise: string;
   readonly mainPort: number;
   readonly stores: SimStores;
   readonly tokens: TokenIssuer;
@@ -64,7 +69,10 @@ export interface SimMemberOptions {
 
 export class SimMember {
   readonly index: number;
+  /** Listen address. */
   readonly host: string;
+  /** Address reported to others; the member's id is `advertise:mainPort`, as Nacos names members. */
+  readonly advertise: string;
   readonly mainPort: number;
   readonly #context: SimContext;
   readonly #log: Logger;
@@ -83,14 +91,16 @@ export class SimMember {
   constructor(options: SimMemberOptions) {
     this.index = options.index;
     this.host = options.host;
+    this.advertise = options.advertise;
     this.mainPort = options.mainPort;
     this.#settings = options.settings;
-    this.#log = options.log.child({ member: formatHostPort(options.host, options.mainPort) });
+    const id = formatHostPort(options.advertise, options.mainPort);
+    this.#log = options.log.child({ member: id });
     const member = this;
     this.#context = {
-      id: formatHostPort(options.host, options.mainPort),
+      id,
       index: options.index,
-      host: options.host,
+      host: options.advertise,
       mainPort: options.mainPort,
       get settings() {
         return member.#settings;
@@ -161,11 +171,12 @@ export class SimMember {
   get addresses(): MemberAddresses {
     return {
       index: this.index,
-      host: this.host,
+      host: this.advertise,
+      listenHost: this.host,
       main: this.mainPort,
       clientGrpc: rolePort(this.mainPort, 'client-grpc'),
       clusterGrpc: rolePort(this.mainPort, 'cluster-grpc'),
-      serverAddr: formatHostPort(this.host, this.mainPort),
+      serverAddr: formatHostPort(this.advertise, this.mainPort),
     };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { TokenIssuer } from '../../src/sim/auth-tokens.js';
-import { checkLayout } from '../../src/sim/cluster.js';
+import { checkBasePort, checkLayout } from '../../src/sim/layout.js';
 import { raftLeader } from '../../src/sim/cluster-view.js';
 import { formatChangedConfigs, parseListeningConfigs } from '../../src/sim/http-config-routes.js';
 import { parseMetadata, parseWeight } from '../../src/sim/http-naming-routes.js';
@@ -8,7 +8,8 @@ import { availability, type HttpRoute } from '../../src/sim/http-route.js';
 import { DEFAULT_SETTINGS, applySettings, namingStatus } from '../../src/sim/member-state.js';
 import { compareVersions, hasUpgradeOpsMetrics, namingUnavailableText, parseNacosVersion } from '../../src/sim/nacos-version.js';
 import { NamingStore, instanceRecord, serviceKey } from '../../src/sim/naming-store.js';
-import type { ClusterMemberView } from '../../src/sim/sim-context.js';
+import { DEFAULT_TIMING, type ClusterMemberView } from '../../src/sim/sim-context.js';
+import { checkTiming } from '../../src/sim/cluster.js';
 import { formatUpgradeMetrics } from '../../src/sim/upgrade-metrics.js';
 
 describe('versions', () => {
@@ -54,6 +55,20 @@ describe('cluster layout', () => {
     expect(() => checkLayout(3, 500)).toThrow(expect.objectContaining({ code: 'ERR_SIM_STEP' }));
     expect(() => checkLayout(2, 1)).toThrow(expect.objectContaining({ code: 'ERR_SIM_STEP' }));
     expect(() => checkLayout(0, 10)).toThrow(expect.objectContaining({ code: 'ERR_SIM_NODES' }));
+  });
+
+  test('refuses a main port that puts the last member past 65535, naming the real maximum', () => {
+    expect(() => checkBasePort(64_504, 4, 10)).not.toThrow();
+    expect(() => checkBasePort(64_505, 4, 10)).toThrow("--port 64505 puts member 3's cluster gRPC port (P+1001) at 65536, past 65535: choose --port from 1 to 64504 for 4 members 10 apart");
+    expect(() => checkBasePort(1, 40, 2000)).toThrow(expect.objectContaining({ code: 'ERR_PORT_RANGE', message: expect.stringContaining('use fewer --nodes or a smaller --step') }));
+  });
+
+  test('refuses timings that are not positive', () => {
+    expect(() => checkTiming({ ...DEFAULT_TIMING, clientDetectionAfterMs: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_SIM_TIMING', message: 'timing.clientDetectionAfterMs 0 is not a positive number of milliseconds' }),
+    );
+    expect(() => checkTiming({ ...DEFAULT_TIMING, cacheMillis: Number.NaN })).toThrow(/timing.cacheMillis NaN/);
+    expect(() => checkTiming(DEFAULT_TIMING)).not.toThrow();
   });
 
   test('the raft leader is the first member that is UP and sees a leader', () => {
