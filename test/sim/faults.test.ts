@@ -88,6 +88,18 @@ describe('down', () => {
     expect((await (await open(member)).healthCheck()).type).toBe('HealthCheckResponse');
   });
 
+  test('on 3.x the v3 readiness fails with Result code 30000 and HTTP 200, and recovers', async () => {
+    const member = (await sim({ members: { version: '3.1.0', faults: { down: true } } })).cluster.member(0);
+    const failing = await http(member, 'GET', '/nacos/v3/admin/core/state/readiness');
+    expect(failing.status).toBe(200);
+    expect(failing.json()).toEqual({ code: 30000, message: 'naming not in readiness', data: null });
+    expect((await http(member, 'GET', '/nacos/v3/admin/core/state/liveness')).json()).toEqual({ code: 0, message: 'success', data: 'ok' });
+    member.configure({ faults: { down: false, starting: true } });
+    expect((await http(member, 'GET', '/nacos/v3/admin/core/state/readiness')).json()).toMatchObject({ code: 30000 });
+    member.configure({ faults: { starting: false } });
+    expect((await http(member, 'GET', '/nacos/v3/admin/core/state/readiness')).json()).toEqual({ code: 0, message: 'success', data: 'ok' });
+  });
+
   test('switching it off restores naming', async () => {
     const member = (await sim({ members: { faults: { down: true } } })).cluster.member(0);
     member.configure({ faults: { down: false } });
