@@ -199,7 +199,7 @@ describe('auth', () => {
     const member = (await sim({ members: { auth: user } })).cluster.member(0);
     const anonymous = await open(member);
     expect((await anonymous.healthCheck()).type).toBe('HealthCheckResponse');
-    expect((await anonymous.request('ConfigQueryRequest', QUERY)).body).toEqual({ resultCode: 500, errorCode: 403, message: 'user not found!', success: false });
+    expect((await anonymous.request('ConfigQueryRequest', QUERY)).body).toEqual({ resultCode: 500, errorCode: 403, message: 'user not found!', lastModified: 0, beta: false, success: false });
     expect((await (await open(member, { accessToken: 'forged.token.x' })).request('ConfigQueryRequest', QUERY)).body).toMatchObject({
       errorCode: 403,
       message: 'token invalid!',

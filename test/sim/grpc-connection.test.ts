@@ -64,7 +64,7 @@ describe('connection identity and registration', () => {
     const harness = await sim();
     const response = await (await connection(harness)).request('ConfigQueryRequest', { group: 'DEFAULT_GROUP' });
     expect(response.type).toBe('ConfigQueryResponse');
-    expect(response.body).toEqual({ resultCode: 500, errorCode: 400, message: 'dataId is required', success: false });
+    expect(response.body).toEqual({ resultCode: 500, errorCode: 400, message: 'dataId is required', lastModified: 0, beta: false, success: false });
   });
 
   test('an unknown gRPC method is UNIMPLEMENTED, as grpc-java answers it', async () => {

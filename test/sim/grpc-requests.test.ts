@@ -47,7 +47,8 @@ describe('config', () => {
     expect(removed.body).toEqual(SUCCESS);
     const push = await nextPush(listener, 'ConfigChangeNotifyRequest', 'ConfigChangeNotifyResponse');
     expect(push.body).toEqual({ headers: {}, requestId: expect.stringMatching(/^\d+$/), dataId: 'gone.yaml', group: GROUP, tenant: '', module: 'config' });
-    expect((await writer.request('ConfigQueryRequest', key)).body).toEqual({ resultCode: 500, errorCode: 300, message: 'config data not exist', success: false });
+    // Like Jackson, the error keeps ConfigQueryResponse's primitive fields (nacos-sdk-rust needs lastModified).
+    expect((await writer.request('ConfigQueryRequest', key)).body).toEqual({ resultCode: 500, errorCode: 300, message: 'config data not exist', lastModified: 0, beta: false, success: false });
   });
 
   test('ConfigPublishRequest with casMd5 publishes only over the md5 it names', async () => {
