@@ -147,7 +147,7 @@ export interface InstanceRequestBody extends NamingRequestBase {
 }
 
 export interface BatchInstanceRequestBody extends NamingRequestBase {
-  /** `batchRegisterInstance` (2.2+) or `batchDeregisterInstance`. */
+  /** `batchRegisterInstance` (2.2+), the only type servers accept: the list replaces the client's instances of the service. */
   readonly type?: string;
   readonly instances?: readonly Instance[];
 }

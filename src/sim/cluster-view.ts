@@ -4,6 +4,7 @@
  * leader the members agree on.
  */
 import { ROLE_OFFSETS, isValidPort } from '../ports.js';
+import { isAtLeast } from './nacos-version.js';
 import type { ClusterMemberView } from './sim-context.js';
 
 /** The raft groups of a 2.x member (each elects its own leader; here they agree). */
@@ -23,6 +24,20 @@ export function raftLeader(members: readonly ClusterMemberView[]): ClusterMember
   return members.find((member) => member.state === 'UP' && !member.settings.faults.noRaftLeader);
 }
 
+/**
+ * Member.abilities (ServerAbilities, 2.x and 3.x; 1.x members have none): the remote ability every
+ * 2.x member sets, with `grpcReportEnabled` from 2.2.1 and the naming ability from 2.0.4
+ * (RemoteAbilityInitializer, NamingAbilityInitializer; `exampleAbility` is 2.0.0-2.0.3's placeholder).
+ */
+export function memberAbilities(version: string): object | undefined {
+  if (!isAtLeast(version, '2.0.0')) return undefined;
+  return {
+    remoteAbility: { supportRemoteConnection: true, ...(isAtLeast(version, '2.2.1') ? { grpcReportEnabled: true } : {}) },
+    configAbility: { supportRemoteMetrics: false },
+    namingAbility: isAtLeast(version, '2.0.4') ? { supportJraft: true } : { exampleAbility: false },
+  };
+}
+
 export function memberJson(member: ClusterMemberView, members: readonly ClusterMemberView[], now = Date.now()): object {
   const leader = member.settings.faults.noRaftLeader ? undefined : raftLeader(members);
   const groupMembers = members.map(raftAddress);
@@ -30,6 +45,8 @@ export function memberJson(member: ClusterMemberView, members: readonly ClusterM
     RAFT_GROUPS.map((group) => [group, { ...(leader ? { leader: raftAddress(leader) } : {}), raftGroupMember: groupMembers, term: 1 }]),
   );
   const port = raftPort(member.mainPort);
+  const { version } = member.settings;
+  const abilities = memberAbilities(version);
   return {
     ip: member.host,
     port: member.mainPort,
@@ -39,9 +56,11 @@ export function memberJson(member: ClusterMemberView, members: readonly ClusterM
       raftMetaData: { metaDataMap },
       ...(port === undefined ? {} : { raftPort: String(port) }),
       readyToUpgrade: member.settings.upgrade.readyToUpgrade,
-      version: member.settings.version,
+      version,
     },
     address: `${member.host}:${member.mainPort}`,
-    failAccessCnt: member.state === 'UP' ? 0 : 3,
+    // NacosMember (3.x) drops the failure counter (§3: `failAccessCnt` is 2.x).
+    ...(isAtLeast(version, '3.0.0') ? {} : { failAccessCnt: member.state === 'UP' ? 0 : 3 }),
+    ...(abilities ? { abilities } : {}),
   };
 }

@@ -3,25 +3,29 @@
  * its P+1000/P+1001), all sharing one config store, one registry and one token secret, so they
  * behave as one cluster to clients. The entry point for tests, the demo and `nacos-sim`.
  */
+import { networkInterfaces } from 'node:os';
 import { UsageError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import { advertisedHost } from '../net/advertised-host.js';
 import { findFreeBasePort } from '../net/free-port.js';
-import { ROLE_OFFSETS, rolePort } from '../ports.js';
 import { TokenIssuer } from './auth-tokens.js';
-import { ConfigStore } from './config-store.js';
-import { SIM_ROLES, SimMember, type MemberAddresses } from './member.js';
+import { ConfigStore, type ConfigKey } from './config-store.js';
+import { DEFAULT_STEP, SIM_ROLES, checkBasePort, checkLayout, memberOffsets } from './layout.js';
+import { SimMember, type MemberAddresses } from './member.js';
 import { DEFAULT_SETTINGS, applySettings, type MemberSettingsInput } from './member-state.js';
-import { NamingStore } from './naming-store.js';
+import { NamingStore, type ServiceKey } from './naming-store.js';
 import { DEFAULT_TIMING, type ClusterMemberView, type SimStores, type SimTiming } from './sim-context.js';
-
-export const DEFAULT_STEP = 10;
-export const MAX_NODES = 50;
 
 export interface SimClusterOptions {
   /** Number of members. Default 1. */
   readonly nodes?: number;
   /** Listen address of every member. Default 127.0.0.1. */
   readonly host?: string;
+  /**
+   * The address members report (member list, serverAddr, addresses()). Default the host; for a
+   * wildcard host (0.0.0.0, ::) the machine's first non-internal address, else the loopback.
+   */
+  readonly advertise?: string;
   /** Main port of member 0; without it a free one is found. */
   readonly basePort?: number;
   /** Distance between members' main ports. Default 10. */
@@ -32,29 +36,13 @@ export interface SimClusterOptions {
   readonly logger?: Logger;
 }
 
-/**
- * Refuses member layouts where one member's port would be another's: with k members apart,
- * k*step must not be 1 (P+1000 vs P+1001), 1000 (P vs P+1000) or 1001 (P vs P+1001).
- */
-export function checkLayout(nodes: number, step: number): void {
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) {
-    throw new UsageError(`--nodes ${nodes} is not a member count: use 1 to ${MAX_NODES}`, { code: 'ERR_SIM_NODES' });
-  }
-  if (!Number.isInteger(step) || step < 2) throw new UsageError(`--step ${step} is too small: use 2 or more (10 is the default)`, { code: 'ERR_SIM_STEP' });
-  for (let k = 1; k < nodes; k += 1) {
-    if ([ROLE_OFFSETS['client-grpc'], ROLE_OFFSETS['cluster-grpc']].includes(k * step)) {
-      throw new UsageError(`--step ${step} makes member ${k}'s main port equal another member's gRPC port: choose a step that no multiple up to ${(nodes - 1) * step} hits 1000 or 1001`, {
-        code: 'ERR_SIM_STEP',
-      });
+/** Refuses timings that are not positive: a zero idle time would push ClientDetectionRequest in a loop. */
+export function checkTiming(timing: SimTiming): void {
+  for (const [name, value] of Object.entries(timing)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new UsageError(`timing.${name} ${String(value)} is not a positive number of milliseconds`, { code: 'ERR_SIM_TIMING' });
     }
   }
-}
-
-/** The extra offsets (from P) the other members need free, for findFreeBasePort. */
-function memberOffsets(nodes: number, step: number): number[] {
-  const offsets: number[] = [];
-  for (let i = 1; i < nodes; i += 1) for (const role of SIM_ROLES) offsets.push(i * step + ROLE_OFFSETS[role]);
-  return offsets;
 }
 
 export class SimCluster {
@@ -62,11 +50,21 @@ export class SimCluster {
   readonly stores: SimStores;
   readonly timing: SimTiming;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #unsubscribe: () => void;
 
   private constructor(members: SimMember[], stores: SimStores, timing: SimTiming) {
     this.members = members;
     this.stores = stores;
     this.timing = timing;
+    // One listener per store for the whole cluster, however many members it has.
+    const onConfig = (key: ConfigKey): void => members.forEach((member) => member.configChanged(key));
+    const onService = (key: ServiceKey): void => members.forEach((member) => member.serviceChanged(key));
+    stores.config.on('changed', onConfig);
+    stores.naming.on('changed', onService);
+    this.#unsubscribe = () => {
+      stores.config.off('changed', onConfig);
+      stores.naming.off('changed', onService);
+    };
     const interval = Math.max(50, Math.min(1000, Math.floor(timing.beatUnhealthyAfterMs / 3)));
     this.#sweeper = setInterval(() => stores.naming.expireBeats(Date.now(), timing.beatUnhealthyAfterMs, timing.beatDeleteAfterMs), interval);
     this.#sweeper.unref();
@@ -77,12 +75,14 @@ export class SimCluster {
     const nodes = options.nodes ?? 1;
     const step = options.step ?? DEFAULT_STEP;
     const host = options.host ?? '127.0.0.1';
+    const advertise = options.advertise ?? advertisedHost(host, networkInterfaces());
     checkLayout(nodes, step);
+    const timing: SimTiming = { ...DEFAULT_TIMING, ...options.timing };
+    checkTiming(timing);
+    if (options.basePort !== undefined) checkBasePort(options.basePort, nodes, step);
     const basePort =
       options.basePort ?? (await findFreeBasePort({ host, roles: SIM_ROLES, extraOffsets: memberOffsets(nodes, step), range: [11_000, 30_000 - nodes * step] }));
-    for (let i = 0; i < nodes; i += 1) for (const role of SIM_ROLES) rolePort(basePort + i * step, role, SIM_ROLES);
     const stores: SimStores = { config: new ConfigStore(), naming: new NamingStore() };
-    const timing: SimTiming = { ...DEFAULT_TIMING, ...options.timing };
     const tokens = new TokenIssuer();
     const log = options.logger ?? silentLogger();
     const perMember = Array.isArray(options.members) ? (options.members as readonly MemberSettingsInput[]) : undefined;
@@ -94,6 +94,7 @@ export class SimCluster {
         new SimMember({
           index,
           host,
+          advertise,
           mainPort: basePort + index * step,
           stores,
           tokens,
@@ -116,7 +117,7 @@ export class SimCluster {
 
   /** The members as the cluster reports them. */
   views(): ClusterMemberView[] {
-    return this.members.map((member) => ({ index: member.index, host: member.host, mainPort: member.mainPort, settings: member.settings, state: member.nodeState }));
+    return this.members.map((member) => ({ index: member.index, host: member.advertise, mainPort: member.mainPort, settings: member.settings, state: member.nodeState }));
   }
 
   member(index: number): SimMember {
@@ -139,9 +140,10 @@ export class SimCluster {
     return this.members.find((member) => member.connections().some((connection) => connection.id === connectionId));
   }
 
-  /** Stops every member; idempotent. */
+  /** Stops every member for good (they cannot start again); idempotent. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
+    this.#unsubscribe();
     await Promise.all(this.members.map((member) => member.close()));
   }
 }

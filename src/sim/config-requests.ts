@@ -8,10 +8,11 @@ import type {
   ConfigQueryRequestBody,
   ConfigRemoveRequestBody,
 } from '../nacos/message-bodies.js';
-import { failedResponse, nacosResponse } from '../nacos/messages.js';
+import { nacosResponse } from '../nacos/messages.js';
 import { configKey, type ConfigKey } from './config-store.js';
 import type { SimConnection } from './connection.js';
 import type { GrpcRequestHandler } from './grpc-dispatch.js';
+import { failedAs } from './failed-response.js';
 import { InvalidRequestError } from './invalid-request.js';
 import type { SimContext } from './sim-context.js';
 
@@ -36,7 +37,7 @@ export const configHandlers: ReadonlyMap<string, GrpcRequestHandler> = new Map<s
       handle: (request, _connection, context) => {
         const body = request.body as ConfigQueryRequestBody;
         const item = context.stores.config.get(configKey(requireDataId(body.dataId), body.group, body.tenant));
-        if (!item) return failedResponse(CONFIG_NOT_FOUND, 'config data not exist', 'ConfigQueryResponse');
+        if (!item) return failedAs('ConfigQueryResponse', CONFIG_NOT_FOUND, 'config data not exist');
         return nacosResponse('ConfigQueryResponse', {
           content: item.content,
           encryptedDataKey: '',
@@ -59,7 +60,7 @@ export const configHandlers: ReadonlyMap<string, GrpcRequestHandler> = new Map<s
         const current = context.stores.config.md5(key);
         // Clients send `"casMd5":null` when they do not want a compare-and-set.
         if (typeof body.casMd5 === 'string' && body.casMd5 !== '' && body.casMd5 !== current) {
-          return failedResponse(500, 'Cas publish fail, server md5 may have changed.', 'ConfigPublishResponse');
+          return failedAs('ConfigPublishResponse', 500, 'Cas publish fail, server md5 may have changed.');
         }
         context.stores.config.publish(key, body.content ?? '', body.additionMap?.type ?? 'text');
         return nacosResponse('ConfigPublishResponse');

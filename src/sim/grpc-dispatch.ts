@@ -7,6 +7,7 @@
 import { NacosErrorCode, NacosErrorMessage, failedResponse, nacosResponse } from '../nacos/messages.js';
 import type { DecodedPayload, NacosPayload } from '../nacos/payload.js';
 import type { SimConnection } from './connection.js';
+import { failedAs } from './failed-response.js';
 import { INVALID_PARAM, InvalidRequestError } from './invalid-request.js';
 import { negotiatesAbilities } from './nacos-version.js';
 import type { SimContext } from './sim-context.js';
@@ -42,13 +43,13 @@ export function dispatchUnary(request: DecodedPayload, connection: SimConnection
   connection.touch();
   if (handler.secured && settings.auth) {
     const token = context.tokens.check(request.headers.accessToken);
-    if (!token.ok) return failedResponse(NacosErrorCode.NO_RIGHT, token.message, handler.responseType);
+    if (!token.ok) return failedAs(handler.responseType, NacosErrorCode.NO_RIGHT, token.message);
   }
   try {
     return handler.handle(request, connection, context);
   } catch (error) {
-    if (error instanceof InvalidRequestError) return failedResponse(INVALID_PARAM, error.message, handler.responseType);
+    if (error instanceof InvalidRequestError) return failedAs(handler.responseType, INVALID_PARAM, error.message);
     context.log.warn({ type: request.type, connectionId: connection.id, err: error }, 'request handler failed');
-    return failedResponse(NacosErrorCode.SERVER_ERROR, (error as Error).message, handler.responseType);
+    return failedAs(handler.responseType, NacosErrorCode.SERVER_ERROR, (error as Error).message);
   }
 }

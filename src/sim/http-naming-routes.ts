@@ -11,20 +11,53 @@ import { InvalidRequestError } from './invalid-request.js';
 /** Nacos' beat answer codes (NamingResponseCode). */
 const BEAT_OK = 10_200;
 
-/** `metadata` as JSON (`{"k":"v"}`) or as `k=v,k2=v2` (UtilsAndCommons.parseMetadata). */
+/** Java's String.split: trailing empty strings are dropped. */
+function javaSplit(text: string, separator: string): string[] {
+  const parts = text.split(separator);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+function isFlatObject(value: unknown): value is Record<string, string | number | boolean | null> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((item) => typeof item !== 'object' || item === null);
+}
+
+/**
+ * `metadata` as JSON (`{"k":"v"}`), else as `k=v,k2=v2` (UtilsAndCommons.parseMetadata): a pair
+ * that is not exactly `key=value` fails the request with 400 `metadata format incorrect:<metadata>`.
+ */
 export function parseMetadata(value: string | null): Record<string, string> {
   if (value === null || value.trim() === '') return {};
-  if (value.trim().startsWith('{')) {
-    const parsed = JSON.parse(value) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(parsed).map(([key, item]) => [key, String(item)]));
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (isFlatObject(parsed)) return Object.fromEntries(Object.entries(parsed).map(([key, item]) => [key, String(item)]));
+  } catch {
+    // Not JSON: Nacos falls back to key=value pairs.
   }
-  return Object.fromEntries(
-    value
-      .split(',')
-      .map((pair) => pair.split('='))
-      .filter((pair) => pair.length === 2 && pair[0] !== '')
-      .map(([key, item]) => [key!.trim(), item!.trim()]),
-  );
+  const pairs = javaSplit(value, ',').map((pair) => javaSplit(pair, '='));
+  if (pairs.some((pair) => pair.length !== 2)) throw new InvalidRequestError(`metadata format incorrect:${value}`);
+  return Object.fromEntries(pairs);
+}
+
+/** Java's NumberFormatException text; Nacos answers it with 400 (ResponseExceptionHandler). */
+function notANumber(value: string): InvalidRequestError {
+  return new InvalidRequestError(`For input string: "${value}"`);
+}
+
+/** Instance weights Nacos accepts (naming Constants.MIN_WEIGHT_VALUE / MAX_WEIGHT_VALUE). */
+export const MIN_WEIGHT = 0;
+export const MAX_WEIGHT = 10_000;
+
+/** `weight` as Double.parseDouble reads it (default 1), within Nacos' range. */
+export function parseWeight(value: string | null): number {
+  if (value === null || value.trim() === '') return 1;
+  const text = value.trim();
+  const weight = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[dDfF]?$/.test(text) ? Number(text.replace(/[dDfF]$/, '')) : Number.NaN;
+  if (!Number.isFinite(weight)) throw notANumber(value);
+  if (weight < MIN_WEIGHT || weight > MAX_WEIGHT) {
+    throw new InvalidRequestError(`instance format invalid: The weights range from ${MIN_WEIGHT.toFixed(1)} to ${MAX_WEIGHT.toFixed(1)}`);
+  }
+  return weight;
 }
 
 function boolParam(request: SimHttpRequest, name: string, fallback: boolean): boolean {
@@ -36,9 +69,12 @@ function keyFrom(request: SimHttpRequest): ServiceKey {
   return serviceKey(request.params.get('namespaceId') ?? undefined, request.params.get('groupName') ?? undefined, requiredParam(request, 'serviceName'));
 }
 
+/** `port` as Integer.parseInt reads it, within 0-65535. */
 function portParam(request: SimHttpRequest): number {
-  const port = Number(requiredParam(request, 'port'));
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidRequestError(`port "${request.params.get('port')}" is not a port`);
+  const text = requiredParam(request, 'port');
+  if (!/^[+-]?\d+$/.test(text)) throw notANumber(text);
+  const port = Number(text);
+  if (port < 0 || port > 65_535) throw new InvalidRequestError(`port "${text}" is not a port: use 0 to 65535`);
   return port;
 }
 
@@ -77,7 +113,7 @@ export const namingRoutes: readonly HttpRoute[] = [
       const record = instanceRecord({
         ip,
         port,
-        weight: Number(request.params.get('weight') ?? 1),
+        weight: parseWeight(request.params.get('weight')),
         enabled: boolParam(request, 'enabled', boolParam(request, 'enable', true)),
         healthy: boolParam(request, 'healthy', true),
         ephemeral: boolParam(request, 'ephemeral', true),

@@ -7,7 +7,8 @@ import { TOKEN_TTL_SECONDS } from './auth-tokens.js';
 import { memberJson } from './cluster-view.js';
 import { json, requiredParam, result, resultFailure, text, type HttpRoute, type SimHttpRequest, type SimHttpResponse } from './http-route.js';
 import { namingStatus } from './member-state.js';
-import { hasStartupModeState, isAtLeast, metricsOnlyStatusByDefault } from './nacos-version.js';
+import { isAtLeast, loginHasUsername, metricsOnlyStatusByDefault } from './nacos-version.js';
+import { serverState, type ServerStateBody } from './server-state.js';
 import type { SimContext } from './sim-context.js';
 
 /** ModuleHealthCheckerHolder: OK, or the modules that are not ready. */
@@ -16,23 +17,14 @@ function readiness(context: SimContext): { ready: boolean; message: string } {
   return { ready: false, message: isAtLeast(context.settings.version, '2.2.0') ? 'naming not in readiness' : 'Naming is not in readiness' };
 }
 
-/** `/v1/console/server/state` and `/v3/admin/core/state`: `startup_mode` + `server_port` from 2.3 on. */
-export function serverState(context: SimContext): Record<string, unknown> {
-  const { version, auth } = context.settings;
-  const mode = context.members().length > 1 ? 'cluster' : 'standalone';
-  if (!hasStartupModeState(version)) return { version, standalone_mode: mode, function_mode: null };
-  const v3 = isAtLeast(version, '3.0.0');
-  return {
-    version,
-    startup_mode: mode,
-    function_mode: null,
-    server_port: context.mainPort,
-    auth_enabled: auth !== undefined,
-    auth_system_type: 'nacos',
-    ...(v3 ? { auth_admin_request: true, console_ui_enabled: true } : { login_page_enabled: auth !== undefined }),
-    datasource_platform: '',
-    plugin_datasource_log_enabled: false,
-  };
+/** `/v1/console/server/state` and `/v3/admin/core/state`. */
+function state(context: SimContext): ServerStateBody {
+  return serverState({
+    version: context.settings.version,
+    clustered: context.members().length > 1,
+    mainPort: context.mainPort,
+    authEnabled: context.settings.auth !== undefined,
+  });
 }
 
 /** Subscriptions held by this member's gRPC connections. */
@@ -82,7 +74,7 @@ function login(request: SimHttpRequest, context: SimContext): SimHttpResponse {
   if (user && (username !== user.username || password !== user.password)) return text('unknown user!', 403);
   const accessToken = context.tokens.issue(username);
   return {
-    ...json({ accessToken, tokenTtl: TOKEN_TTL_SECONDS, globalAdmin: true, username }),
+    ...json({ accessToken, tokenTtl: TOKEN_TTL_SECONDS, globalAdmin: true, ...(loginHasUsername(context.settings.version) ? { username } : {}) }),
     headers: { Authorization: `Bearer ${accessToken}` },
   };
 }
@@ -128,8 +120,8 @@ export const opsRoutes: readonly HttpRoute[] = [
       return state.ready ? result('ok') : resultFailure(state.message);
     },
   },
-  { method: 'GET', path: '/v3/admin/core/state', api: 'v3', handle: (_request, context) => result(serverState(context)) },
-  { method: 'GET', path: '/v1/console/server/state', api: 'console', replacement: 'GET /v3/console/server/state', handle: (_request, context) => json(serverState(context)) },
+  { method: 'GET', path: '/v3/admin/core/state', api: 'v3', handle: (_request, context) => result(state(context)) },
+  { method: 'GET', path: '/v1/console/server/state', api: 'console', replacement: 'GET /v3/console/server/state', handle: (_request, context) => json(state(context)) },
   { method: 'GET', path: '/v1/ns/operator/metrics', api: 'open', handle: metrics },
   {
     method: 'GET',

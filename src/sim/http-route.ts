@@ -46,7 +46,7 @@ export interface HttpRoute {
   readonly availableIn?: (version: string) => boolean;
   /** Needs an access token when auth is on. */
   readonly secured?: boolean;
-  /** Named in the 410 message of 3.0/3.1. */
+  /** `METHOD /path` of the API that replaces this one, named in the 410 message of 3.0/3.1. */
   readonly replacement?: string;
   handle(request: SimHttpRequest, context: SimContext): SimHttpResponse | Promise<SimHttpResponse>;
 }

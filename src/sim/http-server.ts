@@ -51,6 +51,15 @@ export function requestToken(request: SimHttpRequest): string | undefined {
   return request.params.get('accessToken') ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
 }
 
+/**
+ * ApiCompatibilityFilter's 410 text (NACOS-FACTS.md §2.3): the replacement API is named with the
+ * literal placeholder `${contextPath:nacos}` before its path, as Nacos prints it.
+ */
+export function deprecationMessage(route: HttpRoute): string {
+  const [method, path] = (route.replacement ?? `${route.method} /v3`).split(' ');
+  return `Current API will be deprecated, please use API(s) \`${method} \${contextPath:nacos}${path}\` instead, or set \`nacos.core.api.compatibility.console.enabled=true\` in application.properties.`;
+}
+
 export class SimHttpServer {
   readonly server: Server;
   readonly #context: SimContext;
@@ -89,7 +98,8 @@ export class SimHttpServer {
     } catch (error) {
       answer = error instanceof InvalidRequestError ? badRequest(error.message) : text(`caused: ${(error as Error).message}`, 500);
     }
-    if (answer === undefined || response.destroyed) return;
+    // A black hole that began while the request was held (a long poll) swallows its answer too.
+    if (answer === undefined || response.destroyed || this.#context.settings.faults.blackHole) return;
     const payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     response.writeHead(answer.status, {
       'content-type': answer.contentType ?? (typeof answer.body === 'string' ? 'text/plain;charset=UTF-8' : 'application/json;charset=UTF-8'),
@@ -112,13 +122,7 @@ export class SimHttpServer {
     const served = availability(route, settings.version);
     if (served === 'missing') return notFound(request.path);
     if (served === 'deprecated') {
-      return json(
-        {
-          code: 40_000,
-          message: `Current API will be deprecated, please use API(s) \`${route.replacement ?? 'the v3 API'}\` instead, or set \`nacos.core.api.compatibility.console.enabled=true\` in application.properties.`,
-        },
-        410,
-      );
+      return json({ code: 40_000, message: deprecationMessage(route) }, 410);
     }
     if (path.startsWith('/v1/ns/')) {
       const naming = namingStatus(settings.faults);

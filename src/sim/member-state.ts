@@ -9,7 +9,7 @@ export interface MemberFaults {
   readonly down: boolean;
   /** The server has not started: gRPC answers errorCode 300, SDK setups are refused, naming is STARTING. */
   readonly starting: boolean;
-  /** Accepts TCP on every port and never answers, like a frozen JVM or a silent middlebox. */
+  /** Accepts TCP on every port and reads nothing, on open connections too, like a frozen JVM or a silent middlebox. */
   readonly blackHole: boolean;
   /** The member sees no raft leader: no `leader` in raftMetaData, naming DOWN with the raft reason. */
   readonly noRaftLeader: boolean;

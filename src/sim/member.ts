@@ -10,11 +10,13 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { formatHostPort } from '../address.js';
-import { ListenError, errnoCode } from '../errors.js';
+import { ListenError, NacosToolError, errnoCode } from '../errors.js';
 import type { Logger } from '../log.js';
-import { rolePort, type Role } from '../ports.js';
+import { rolePort } from '../ports.js';
+import { SIM_ROLES, type SimRole } from './layout.js';
 import type { TokenIssuer } from './auth-tokens.js';
 import { watchClientActivity } from './client-detection.js';
+import { setSocketReading } from './socket-freeze.js';
 import { configHandlers, notifyConfigChange } from './config-requests.js';
 import type { ConfigKey } from './config-store.js';
 import type { SimConnection } from './connection.js';
@@ -30,14 +32,15 @@ import { connectionOwner, namingHandlers, notifySubscribers } from './naming-req
 import type { ServiceKey } from './naming-store.js';
 import type { ClusterMemberView, MemberNodeState, SimContext, SimStores, SimTiming } from './sim-context.js';
 
-export const SIM_ROLES = ['main', 'client-grpc', 'cluster-grpc'] as const satisfies readonly Role[];
-export type SimRole = (typeof SIM_ROLES)[number];
 
 const GRPC_HANDLERS: ReadonlyMap<string, GrpcRequestHandler> = new Map([...internalHandlers, ...configHandlers, ...namingHandlers]);
 
 export interface MemberAddresses {
   readonly index: number;
+  /** The advertised address: what the member list names and clients should dial. */
   readonly host: string;
+  /** The address it listens on (a wildcard such as 0.0.0.0, or the same as host). */
+  readonly listenHost: string;
   /** HTTP API (P). */
   readonly main: number;
   /** SDK gRPC (P+1000). */
@@ -50,7 +53,10 @@ export interface MemberAddresses {
 
 export interface SimMemberOptions {
   readonly index: number;
+  /** Listen address. */
   readonly host: string;
+  /** Address reported to others (member list, serverAddr). */
+  readonly advertise: string;
   readonly mainPort: number;
   readonly stores: SimStores;
   readonly tokens: TokenIssuer;
@@ -63,7 +69,10 @@ export interface SimMemberOptions {
 
 export class SimMember {
   readonly index: number;
+  /** Listen address. */
   readonly host: string;
+  /** Address reported to others; the member's id is `advertise:mainPort`, as Nacos names members. */
+  readonly advertise: string;
   readonly mainPort: number;
   readonly #context: SimContext;
   readonly #log: Logger;
@@ -71,23 +80,27 @@ export class SimMember {
   readonly #connections = new Map<string, SimConnection>();
   readonly #watchers = new Map<SimConnection, () => void>();
   readonly #sockets = new Set<Socket>();
+  /** Sockets accepted while black-holed, not yet handed to their protocol server. */
+  readonly #held = new Map<Socket, SimRole>();
   readonly #listeners = new Map<SimRole, Server>();
   readonly #longPolls = new LongPolls();
   readonly #http: SimHttpServer;
   readonly #grpc: Readonly<Record<'client-grpc' | 'cluster-grpc', SimGrpcServer>>;
-  readonly #unsubscribe: () => void;
+  #closed = false;
 
   constructor(options: SimMemberOptions) {
     this.index = options.index;
     this.host = options.host;
+    this.advertise = options.advertise;
     this.mainPort = options.mainPort;
     this.#settings = options.settings;
-    this.#log = options.log.child({ member: formatHostPort(options.host, options.mainPort) });
+    const id = formatHostPort(options.advertise, options.mainPort);
+    this.#log = options.log.child({ member: id });
     const member = this;
     this.#context = {
-      id: formatHostPort(options.host, options.mainPort),
+      id,
       index: options.index,
-      host: options.host,
+      host: options.advertise,
       mainPort: options.mainPort,
       get settings() {
         return member.#settings;
@@ -109,19 +122,6 @@ export class SimMember {
       'client-grpc': new SimGrpcServer(this.#context, 'sdk', GRPC_HANDLERS, hooks),
       'cluster-grpc': new SimGrpcServer(this.#context, 'cluster', GRPC_HANDLERS, hooks),
     };
-    const onConfig = (key: ConfigKey): void => {
-      this.#longPolls.notify(key);
-      if (!this.#settings.faults.blackHole) notifyConfigChange(key, this.#connections.values(), this.#context);
-    };
-    const onService = (key: ServiceKey): void => {
-      if (!this.#settings.faults.blackHole) notifySubscribers(key, this.#connections.values(), this.#context);
-    };
-    options.stores.config.on('changed', onConfig);
-    options.stores.naming.on('changed', onService);
-    this.#unsubscribe = () => {
-      options.stores.config.off('changed', onConfig);
-      options.stores.naming.off('changed', onService);
-    };
   }
 
   get id(): string {
@@ -132,10 +132,36 @@ export class SimMember {
     return this.#settings;
   }
 
+  /** A config changed somewhere in the cluster: wake this member's long polls and push to its listeners. */
+  configChanged(key: ConfigKey): void {
+    if (this.#settings.faults.blackHole) return;
+    this.#longPolls.notify(key);
+    notifyConfigChange(key, this.#connections.values(), this.#context);
+  }
+
+  /** A service changed somewhere in the cluster: push it to this member's subscribers. */
+  serviceChanged(key: ServiceKey): void {
+    if (!this.#settings.faults.blackHole) notifySubscribers(key, this.#connections.values(), this.#context);
+  }
+
   /** Changes faults, version, upgrade state or auth; takes effect for the next request. */
   configure(change: MemberSettingsInput): void {
+    const wasBlackHole = this.#settings.faults.blackHole;
     this.#settings = applySettings(this.#settings, change);
     this.#log.info({ settings: change }, 'member settings changed');
+    if (this.#settings.faults.blackHole !== wasBlackHole) this.#setFrozen(this.#settings.faults.blackHole);
+  }
+
+  /**
+   * A black hole stops reading every open connection (no answer, not even to HTTP/2 PINGs);
+   * when it ends, they are read again and the connections accepted meanwhile are served, as by
+   * a process that thaws.
+   */
+  #setFrozen(frozen: boolean): void {
+    const held = frozen ? [] : [...this.#held];
+    this.#held.clear();
+    for (const [socket, role] of held) this.#serve(role, socket);
+    for (const socket of this.#sockets) if (!socket.destroyed) setSocketReading(socket, !frozen);
   }
 
   get running(): boolean {
@@ -145,11 +171,12 @@ export class SimMember {
   get addresses(): MemberAddresses {
     return {
       index: this.index,
-      host: this.host,
+      host: this.advertise,
+      listenHost: this.host,
       main: this.mainPort,
       clientGrpc: rolePort(this.mainPort, 'client-grpc'),
       clusterGrpc: rolePort(this.mainPort, 'cluster-grpc'),
-      serverAddr: formatHostPort(this.host, this.mainPort),
+      serverAddr: formatHostPort(this.advertise, this.mainPort),
     };
   }
 
@@ -173,6 +200,9 @@ export class SimMember {
 
   /** Listens on P, P+1000 and P+1001; fails with ListenError (and nothing left open) if one is taken. */
   async start(): Promise<void> {
+    if (this.#closed) {
+      throw new NacosToolError('ERR_SIM_CLOSED', `member ${this.index} (${this.id}) was closed and cannot start again: start a new SimCluster (kill() and start() restart a member)`);
+    }
     if (this.running) return;
     try {
       for (const role of SIM_ROLES) this.#listeners.set(role, await this.#listen(role));
@@ -199,12 +229,21 @@ export class SimMember {
 
   #onSocket(role: SimRole, socket: Socket): void {
     this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.#held.delete(socket);
+    });
     socket.on('error', () => {});
     if (this.#settings.faults.blackHole) {
       this.#log.debug({ role, remotePort: socket.remotePort }, 'black hole: connection accepted and left unanswered');
+      setSocketReading(socket, false);
+      this.#held.set(socket, role);
       return;
     }
+    this.#serve(role, socket);
+  }
+
+  #serve(role: SimRole, socket: Socket): void {
     if (role === 'main') this.#http.accept(socket);
     else this.#grpc[role].accept(socket);
   }
@@ -235,14 +274,16 @@ export class SimMember {
    * once the connections are gone (and their ephemeral instances with them).
    */
   async kill(what = 'member killed'): Promise<void> {
+    const wasRunning = this.running;
     const closing = this.#closeListeners();
     // A connection leaves the map on its session's 'close', so every one still here has that event ahead.
     const sessionsClosed = [...this.#connections.values()].map((connection) => once(connection.session, 'close').then(() => undefined));
     this.#longPolls.releaseAll();
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#held.clear();
     await Promise.all([closing, ...sessionsClosed]);
-    this.#log.info(what);
+    if (wasRunning) this.#log.info(what);
   }
 
   /** Kill, then start again on the same ports with the same data. */
@@ -251,9 +292,9 @@ export class SimMember {
     await this.start();
   }
 
-  /** Kills the member and detaches it from the stores; it cannot be started again. */
+  /** Kills the member for good: start() refuses to run it again (use kill() and start() for a restart). */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.kill('member stopped');
-    this.#unsubscribe();
   }
 }

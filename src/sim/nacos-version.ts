@@ -48,6 +48,16 @@ export function hasStartupModeState(version: string): boolean {
   return isAtLeast(version, '2.3.0');
 }
 
+/** `/v1/console/server/state` adds the auth module's states from 2.2.2 on (§3). */
+export function hasAuthState(version: string): boolean {
+  return isAtLeast(version, '2.2.2');
+}
+
+/** The login answer carries `username` from 2.2 on (§3). */
+export function loginHasUsername(version: string): boolean {
+  return isAtLeast(version, '2.2.0');
+}
+
 /** `/v1/ns/upgrade/ops/metrics` exists in 2.0.2-2.1.x only (§3). */
 export function hasUpgradeOpsMetrics(version: string): boolean {
   return isAtLeast(version, '2.0.2') && !isAtLeast(version, '2.2.0');

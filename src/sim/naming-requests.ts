@@ -32,6 +32,20 @@ function pushedInfo(context: SimContext, key: ServiceKey, clusters = '', healthy
   return serviceInfo(context.stores.naming, key, { clusters, healthyOnly, version: context.settings.version, cacheMillis: context.timing.cacheMillis });
 }
 
+/** NamingRemoteConstants: the `type` values the instance handlers accept. */
+export const REGISTER_INSTANCE = 'registerInstance';
+export const DE_REGISTER_INSTANCE = 'deregisterInstance';
+export const BATCH_REGISTER_INSTANCE = 'batchRegisterInstance';
+
+/**
+ * A request `type` the handler does not know, or none. NACOS-FACTS.md §1.5 lists no code for
+ * this case, so it gets the simulator's INVALID_PARAM answer (errorCode 400 in the handler's own
+ * response class, see invalid-request.ts), with the text the Java handlers use.
+ */
+function unsupportedType(type: string | undefined): InvalidRequestError {
+  return new InvalidRequestError(`Unsupported request type ${type ?? 'null'}`);
+}
+
 function instanceHandler(persistent: boolean): GrpcRequestHandler {
   return {
     responseType: 'InstanceResponse',
@@ -41,12 +55,12 @@ function instanceHandler(persistent: boolean): GrpcRequestHandler {
       const key = keyOf(body);
       const instance = body.instance;
       if (!instance || typeof instance.ip !== 'string' || typeof instance.port !== 'number') throw new InvalidRequestError('instance with ip and port is required');
-      const type = body.type ?? 'registerInstance';
       // Persistent instances belong to their address, not to the connection that sent them.
       const owner = persistent ? `persistent:${instance.ip}:${instance.port}` : connectionOwner(context, connection);
-      if (type === 'deregisterInstance') context.stores.naming.unpublish(key, owner);
-      else context.stores.naming.publish(key, owner, [instanceRecord({ ...instance, ephemeral: !persistent })]);
-      return nacosResponse('InstanceResponse', { type });
+      if (body.type === REGISTER_INSTANCE) context.stores.naming.publish(key, owner, [instanceRecord({ ...instance, ephemeral: !persistent })]);
+      else if (body.type === DE_REGISTER_INSTANCE) context.stores.naming.unpublish(key, owner);
+      else throw unsupportedType(body.type);
+      return nacosResponse('InstanceResponse', { type: body.type });
     },
   };
 }
@@ -62,18 +76,12 @@ export const namingHandlers: ReadonlyMap<string, GrpcRequestHandler> = new Map<s
       handle: (request, connection, context) => {
         const body = request.body as BatchInstanceRequestBody;
         const key = keyOf(body);
-        const owner = connectionOwner(context, connection);
-        const type = body.type ?? 'batchRegisterInstance';
-        if (type === 'batchRegisterInstance') {
-          context.stores.naming.publish(
-            key,
-            owner,
-            (body.instances ?? []).map((instance) => instanceRecord({ ...instance, ephemeral: true })),
-          );
-        } else {
-          context.stores.naming.unpublish(key, owner);
-        }
-        return nacosResponse('BatchInstanceResponse', { type });
+        // The only batch type: the set replaces what the connection published, so a client
+        // deregisters part of a batch by sending the instances it keeps (an empty list drops all).
+        if (body.type !== BATCH_REGISTER_INSTANCE) throw unsupportedType(body.type);
+        const records = (body.instances ?? []).map((instance) => instanceRecord({ ...instance, ephemeral: true }));
+        context.stores.naming.publish(key, connectionOwner(context, connection), records);
+        return nacosResponse('BatchInstanceResponse', { type: body.type });
       },
     },
   ],

@@ -40,6 +40,7 @@ export type MemberNodeState = 'UP' | 'DOWN' | 'STARTING' | 'SUSPICIOUS';
 
 export interface ClusterMemberView {
   readonly index: number;
+  /** The advertised address (what the member list names). */
   readonly host: string;
   readonly mainPort: number;
   readonly settings: MemberSettings;
@@ -55,6 +56,7 @@ export interface SimContext {
   /** `host:mainPort`, as Nacos names members. */
   readonly id: string;
   readonly index: number;
+  /** The advertised address (what the member list names). */
   readonly host: string;
   readonly mainPort: number;
   readonly settings: MemberSettings;

@@ -1,11 +1,12 @@
 /**
  * The real Nacos 2 gRPC client (nacos-sdk-rust-binding-node) against a 3-member nacos-sim,
- * directly and through nacos-proxy: config publish/read/listen, naming register/list/subscribe,
- * and failover when the member holding the client's connection dies.
+ * directly and through nacos-proxy: config publish/read/listen/remove, naming
+ * register/list/subscribe/deregister, and failover when the member holding the client's
+ * connection dies (with the proxy's defaults, and with ip-hash and no active checks).
  */
 import { describe, expect, test } from 'vitest';
 import { RESPONSE_TYPES } from '../../src/nacos/messages.js';
-import type { ProxyOptions } from '../../src/proxy/options.js';
+import { resolveProxyOptions, type ProxyOptions } from '../../src/proxy/options.js';
 import type { SimClusterOptions } from '../../src/sim/cluster.js';
 import { contentMd5 } from '../../src/sim/config-store.js';
 import type { SimMember } from '../../src/sim/member.js';
@@ -102,6 +103,44 @@ describe.each([
     expect(harness.cluster.stores.naming.instances(serviceKey('public', GROUP, 'orders'))).toHaveLength(2);
     if (throughProxy) expect(proxiedGrpc()).toBeGreaterThan(0);
   });
+
+  test('removes a config: a listening client is told and asks again, other clients no longer find it', async () => {
+    const { harness, serverAddr } = await setup(throughProxy);
+    const rust = await rustClients();
+    const writer = await rust.config('writer', { serverAddr });
+    const listener = await rust.config('listener', { serverAddr });
+    expect(await writer.publish('gone.yaml', GROUP, 'a: 1')).toBe(true);
+    expect(await listener.get('gone.yaml', GROUP)).toBe('a: 1');
+    const listening = harness.log.lines.length;
+    await listener.listen('gone.yaml', GROUP);
+    await handled(harness, 'ConfigBatchListenRequest', listening);
+    const since = harness.log.lines.length;
+    expect(await writer.remove('gone.yaml', GROUP)).toBe(true);
+    expect(harness.cluster.stores.config.get({ dataId: 'gone.yaml', group: GROUP, tenant: '' })).toBeUndefined();
+    // The push crossed the (proxied) bi-stream: the listener acknowledged it and queried the key again.
+    await harness.log.waitFor((line) => line.msg === 'bi-stream message' && line.type === 'ConfigChangeNotifyResponse', since);
+    await harness.log.waitFor((line) => line.msg === 'grpc response' && line.type === 'ConfigQueryResponse' && (line.body as { errorCode?: number }).errorCode === 300, since);
+    const reader = await rust.config('reader', { serverAddr });
+    await expect(reader.get('gone.yaml', GROUP)).rejects.toThrow(/config not found: .*error_code=300, message=config data not exist/);
+  });
+
+  test('deregisters an instance: the server drops it and a subscriber is pushed the rest', async () => {
+    const { harness, serverAddr } = await setup(throughProxy);
+    const rust = await rustClients();
+    const leaving = await rust.naming('leaving', { serverAddr });
+    const staying = await rust.naming('staying', { serverAddr });
+    await leaving.register('orders', GROUP, { ip: '10.0.0.1', port: 8080 });
+    await staying.register('orders', GROUP, { ip: '10.0.0.2', port: 8080 });
+    const subscribing = harness.log.lines.length;
+    await staying.subscribe('orders', GROUP);
+    await handled(harness, 'SubscribeServiceRequest', subscribing);
+    const since = rust.events.length;
+    await leaving.deregister('orders', GROUP, { ip: '10.0.0.1', port: 8080 });
+    const push = await rust.waitForEvent((event) => event.event === 'naming' && event.client === 'staying' && (event.value as RustInstance[]).length === 1, since);
+    expect(hosts(push.value as RustInstance[])).toEqual(['10.0.0.2:8080']);
+    expect(harness.cluster.stores.naming.instances(serviceKey('public', GROUP, 'orders')).map((record) => record.ip)).toEqual(['10.0.0.2']);
+    expect(hosts(await leaving.getAll('orders', GROUP))).toEqual(['10.0.0.2:8080']);
+  });
 });
 
 test('with auth on, the client logs in on the main port through nacos-proxy and its token works on gRPC', async () => {
@@ -119,7 +158,68 @@ test('with auth on, the client logs in on the main port through nacos-proxy and 
   await expect(anonymous.publish('secured.yaml', GROUP, 'a: 2')).rejects.toThrow(/error_code=403, message=user not found!/);
 });
 
+/** nacos-proxy's own defaults, not the test helper's (which turns active health checks off). */
+const PROXY_DEFAULTS = resolveProxyOptions({ flags: { listen: '127.0.0.1:18848', upstream: ['127.0.0.1:28848'] }, env: {} }).options;
+
+/** Resolves once the registry holds exactly `count` instances of `key`. */
+function instancesOf(registry: SimHarness['cluster']['stores']['naming'], key: ReturnType<typeof serviceKey>, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (registry.instances(key).length !== count) return;
+      registry.off('changed', check);
+      resolve();
+    };
+    registry.on('changed', check);
+    check();
+  });
+}
+
 describe('failover through nacos-proxy', () => {
+  test('with the proxy defaults (round-robin, active health checks), a client whose member dies reconnects to another and keeps working', async () => {
+    expect(PROXY_DEFAULTS).toMatchObject({ balance: 'round-robin', healthInterval: expect.any(Number) });
+    expect(PROXY_DEFAULTS.healthInterval).toBeGreaterThan(0);
+    const { harness, serverAddr } = await setup(true, { balance: PROXY_DEFAULTS.balance, healthInterval: PROXY_DEFAULTS.healthInterval });
+    const rust = await rustClients();
+    const config = await rust.config('config', { serverAddr });
+    const naming = await rust.naming('naming', { serverAddr });
+    await config.publish('defaults.yaml', GROUP, 'v: 1');
+    const listening = harness.log.lines.length;
+    await config.listen('defaults.yaml', GROUP);
+    await handled(harness, 'ConfigBatchListenRequest', listening);
+    await naming.register('inventory', GROUP, { ip: '10.0.1.1', port: 7070 });
+
+    const dead = holder(harness, 'config');
+    const namingMoves = holder(harness, 'naming') === dead;
+    const since = harness.log.lines.length;
+    await dead.kill();
+    const moved = await harness.log.waitFor((line) => line.msg === 'connection registered' && (line.labels as Record<string, string>).module === 'config', since);
+    expect(moved.member).not.toBe(dead.id);
+    if (namingMoves) {
+      const namingMoved = await harness.log.waitFor((line) => line.msg === 'connection registered' && (line.labels as Record<string, string>).module === 'naming', since);
+      expect(namingMoved.member).not.toBe(dead.id);
+    }
+
+    expect(await config.publish('defaults.yaml', GROUP, 'v: 2')).toBe(true);
+    expect(await config.publish('after-defaults.yaml', GROUP, 'fresh')).toBe(true);
+    expect(await config.get('after-defaults.yaml', GROUP)).toBe('fresh');
+    expect(holder(harness, 'config')).not.toBe(dead);
+    const key = serviceKey('public', GROUP, 'inventory');
+    // On the naming client's member (old or new) the instance is registered once more.
+    await instancesOf(harness.cluster.stores.naming, key, 1);
+    expect(harness.cluster.stores.naming.instances(key).map((record) => record.owner.includes(dead.id))).toEqual([false]);
+    const subscribing = harness.log.lines.length;
+    await naming.subscribe('inventory', GROUP);
+    await handled(harness, 'SubscribeServiceRequest', subscribing);
+    const pushes = rust.events.length;
+    await naming.batchRegister('inventory', GROUP, [
+      { ip: '10.0.1.1', port: 7070 },
+      { ip: '10.0.1.2', port: 7070 },
+    ]);
+    const push = await rust.waitForEvent((event) => event.event === 'naming' && (event.value as RustInstance[]).length === 2, pushes);
+    expect(hosts(push.value as RustInstance[])).toEqual(['10.0.1.1:7070', '10.0.1.2:7070']);
+  });
+
+
   test('config and naming clients move to another member when theirs dies, and everything keeps working', async () => {
     // ip-hash puts both client connections (same client IP) on one member, so one kill moves both.
     const { harness, serverAddr } = await setup(true, { balance: 'ip-hash' });
@@ -159,15 +259,7 @@ describe('failover through nacos-proxy', () => {
     const key = serviceKey('public', GROUP, 'payments');
     const registry = harness.cluster.stores.naming;
     // The client publishes its instance again on the new connection (its redo task).
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (registry.instances(key).length === 0) return;
-        registry.off('changed', check);
-        resolve();
-      };
-      registry.on('changed', check);
-      check();
-    });
+    await instancesOf(registry, key, 1);
     expect(registry.instances(key).map((record) => record.owner.includes(dead.id))).toEqual([false]);
     expect(hosts(await naming.getAll('payments', GROUP))).toEqual(['10.0.0.9:9090']);
     const pushes = rust.events.length;

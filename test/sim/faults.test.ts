@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { ClientHttp2Session } from 'node:http2';
 import { describe, expect, test } from 'vitest';
 import { NacosConnection } from '../../src/nacos/connection.js';
 import { NacosGrpcClient } from '../../src/nacos/grpc-client.js';
@@ -22,6 +23,17 @@ async function raw(member: SimMember, timeout = 2000): Promise<NacosGrpcClient> 
 }
 
 const QUERY = { dataId: 'd', group: 'DEFAULT_GROUP', tenant: '' };
+
+/** Whether an HTTP/2 PING gets its ACK within `ms`. */
+function pingAnswered(session: ClientHttp2Session, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    session.ping((error) => {
+      clearTimeout(timer);
+      resolve(error === null);
+    });
+  });
+}
 
 describe('starting', () => {
   test('gRPC answers every request with errorCode 300, ServerCheck included', async () => {
@@ -76,6 +88,18 @@ describe('down', () => {
     expect((await (await open(member)).healthCheck()).type).toBe('HealthCheckResponse');
   });
 
+  test('on 3.x the v3 readiness fails with Result code 30000 and HTTP 200, and recovers', async () => {
+    const member = (await sim({ members: { version: '3.1.0', faults: { down: true } } })).cluster.member(0);
+    const failing = await http(member, 'GET', '/nacos/v3/admin/core/state/readiness');
+    expect(failing.status).toBe(200);
+    expect(failing.json()).toEqual({ code: 30000, message: 'naming not in readiness', data: null });
+    expect((await http(member, 'GET', '/nacos/v3/admin/core/state/liveness')).json()).toEqual({ code: 0, message: 'success', data: 'ok' });
+    member.configure({ faults: { down: false, starting: true } });
+    expect((await http(member, 'GET', '/nacos/v3/admin/core/state/readiness')).json()).toMatchObject({ code: 30000 });
+    member.configure({ faults: { starting: false } });
+    expect((await http(member, 'GET', '/nacos/v3/admin/core/state/readiness')).json()).toEqual({ code: 0, message: 'success', data: 'ok' });
+  });
+
   test('switching it off restores naming', async () => {
     const member = (await sim({ members: { faults: { down: true } } })).cluster.member(0);
     member.configure({ faults: { down: false } });
@@ -95,14 +119,31 @@ describe('black hole', () => {
     await expect(http(member, 'GET', '/nacos/v1/console/health/readiness', { timeoutMs: 200 })).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
-  test('open connections stop getting answers; switching it off serves new connections again', async () => {
+  test('open connections stop answering everything, HTTP/2 PINGs included, until it is switched off', async () => {
     const member = (await sim()).cluster.member(0);
     const connection = await open(member);
+    expect(await pingAnswered(connection.client.session, 2000)).toBe(true);
     member.configure({ faults: { blackHole: true } });
+    expect(await pingAnswered(connection.client.session, 200)).toBe(false);
     await expect(connection.healthCheck({ timeout: 200 })).rejects.toMatchObject({ code: 'ERR_GRPC_TIMEOUT' });
     expect(member.nodeState).toBe('SUSPICIOUS');
     member.configure({ faults: { blackHole: false } });
-    expect((await (await open(member)).healthCheck()).type).toBe('HealthCheckResponse');
+    expect(await pingAnswered(connection.client.session, 2000)).toBe(true);
+    expect((await connection.healthCheck()).type).toBe('HealthCheckResponse');
+  });
+
+  test('connections accepted during the black hole are served once it ends', async () => {
+    const harness = await sim({ members: { faults: { blackHole: true } } });
+    const member = harness.cluster.member(0);
+    const grpc = NacosGrpcClient.connect({ host: '127.0.0.1', port: member.addresses.clientGrpc, timeout: 10_000 });
+    const readiness = http(member, 'GET', '/nacos/v1/console/health/readiness', { timeoutMs: 10_000 });
+    const held = new Set<unknown>();
+    await harness.log.waitFor((line) => line.msg === 'black hole: connection accepted and left unanswered' && held.add(line.role).size === 2);
+    member.configure({ faults: { blackHole: false } });
+    const client = await grpc;
+    defer(() => client.destroy());
+    expect((await client.request(nacosRequest('ServerCheckRequest'))).type).toBe('ServerCheckResponse');
+    expect(await readiness).toMatchObject({ status: 200, text: 'OK' });
   });
 });
 
@@ -148,11 +189,17 @@ describe('auth', () => {
     expect(good.headers.get('authorization')).toBe(`Bearer ${body.accessToken}`);
   });
 
+  test('login answers without username below 2.2', async () => {
+    const member = (await sim({ members: { auth: user, version: '2.1.2' } })).cluster.member(0);
+    const body = (await http(member, 'POST', '/nacos/v1/auth/login', { params: user })).json();
+    expect(body).toEqual({ accessToken: expect.stringMatching(/^eyJ/), tokenTtl: 18000, globalAdmin: true });
+  });
+
   test('gRPC business requests need the token in metadata headers; health checks do not', async () => {
     const member = (await sim({ members: { auth: user } })).cluster.member(0);
     const anonymous = await open(member);
     expect((await anonymous.healthCheck()).type).toBe('HealthCheckResponse');
-    expect((await anonymous.request('ConfigQueryRequest', QUERY)).body).toEqual({ resultCode: 500, errorCode: 403, message: 'user not found!', success: false });
+    expect((await anonymous.request('ConfigQueryRequest', QUERY)).body).toEqual({ resultCode: 500, errorCode: 403, message: 'user not found!', lastModified: 0, beta: false, success: false });
     expect((await (await open(member, { accessToken: 'forged.token.x' })).request('ConfigQueryRequest', QUERY)).body).toMatchObject({
       errorCode: 403,
       message: 'token invalid!',

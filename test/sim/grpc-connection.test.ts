@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { NacosConnection, type NacosConnectionOptions } from '../../src/nacos/connection.js';
 import { NacosGrpcClient } from '../../src/nacos/grpc-client.js';
 import { nacosRequest } from '../../src/nacos/messages.js';
-import { simsClosedAfterEach, type SimHarness } from '../helpers/sim.js';
+import { http, simsClosedAfterEach, type SimHarness } from '../helpers/sim.js';
 
 const { sim, defer } = simsClosedAfterEach();
 
@@ -64,7 +64,7 @@ describe('connection identity and registration', () => {
     const harness = await sim();
     const response = await (await connection(harness)).request('ConfigQueryRequest', { group: 'DEFAULT_GROUP' });
     expect(response.type).toBe('ConfigQueryResponse');
-    expect(response.body).toEqual({ resultCode: 500, errorCode: 400, message: 'dataId is required', success: false });
+    expect(response.body).toEqual({ resultCode: 500, errorCode: 400, message: 'dataId is required', lastModified: 0, beta: false, success: false });
   });
 
   test('an unknown gRPC method is UNIMPLEMENTED, as grpc-java answers it', async () => {
@@ -145,5 +145,38 @@ describe('member kill and restart', () => {
     await member.start();
     const again = await connection(harness);
     expect((await again.call('ConfigQueryRequest', { dataId: 'd', group: 'DEFAULT_GROUP', tenant: '' })).body.content).toBe('kept');
+  });
+
+  test('restart drops the open connections and serves the same ports and data again', async () => {
+    const harness = await sim({ nodes: 2 });
+    const member = harness.cluster.member(1);
+    const port = member.addresses.clientGrpc;
+    const opened = await NacosConnection.open({ host: '127.0.0.1', port, labels: { source: 'sdk', module: 'naming' } });
+    defer(() => opened.client.destroy());
+    await opened.call('InstanceRequest', { namespace: 'public', serviceName: 's', groupName: 'DEFAULT_GROUP', type: 'registerInstance', instance: { ip: '10.1.1.1', port: 80 } });
+    await opened.call('ConfigPublishRequest', { dataId: 'd', group: 'DEFAULT_GROUP', tenant: '', content: 'kept' });
+    const closed = once(opened.client.session, 'close');
+    const since = harness.log.lines.length;
+    await member.restart();
+    await closed;
+    const lifecycle = harness.log.lines.slice(since).filter((line) => line.member === member.id && ['member killed', 'member started'].includes(line.msg));
+    expect(lifecycle.map((line) => line.msg)).toEqual(['member killed', 'member started']);
+    expect(member.running).toBe(true);
+    expect(member.nodeState).toBe('UP');
+    // The ephemeral instance went with its connection; the config stayed.
+    expect(harness.cluster.stores.naming.instanceCount).toBe(0);
+    const again = await NacosConnection.open({ host: '127.0.0.1', port });
+    defer(() => again.client.destroy());
+    expect(again.connectionId).not.toBe(opened.connectionId);
+    expect((await again.call('ConfigQueryRequest', { dataId: 'd', group: 'DEFAULT_GROUP', tenant: '' })).body.content).toBe('kept');
+    const nodes = (await http(harness.cluster.member(0), 'GET', '/nacos/v1/core/cluster/nodes')).json<{ data: { state: string }[] }>();
+    expect(nodes.data.map((node) => node.state)).toEqual(['UP', 'UP']);
+  });
+
+  test('a member of a closed cluster refuses to start again', async () => {
+    const harness = await sim();
+    await harness.cluster.close();
+    await expect(harness.cluster.member(0).start()).rejects.toMatchObject({ code: 'ERR_SIM_CLOSED', message: expect.stringContaining('start a new SimCluster') });
+    expect(harness.cluster.member(0).running).toBe(false);
   });
 });

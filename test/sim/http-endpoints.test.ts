@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { SimClusterOptions } from '../../src/sim/cluster.js';
 import type { SimMember } from '../../src/sim/member.js';
+import { serviceKey } from '../../src/sim/naming-store.js';
 import { http, simsClosedAfterEach } from '../helpers/sim.js';
 
 const { sim } = simsClosedAfterEach();
@@ -19,26 +20,51 @@ describe('health and state', () => {
     expect((await http(v3, 'GET', '/nacos/v3/admin/core/state/readiness')).json()).toEqual({ code: 0, message: 'success', data: 'ok' });
   });
 
-  test('server state has startup_mode and server_port from 2.3 on, standalone_mode before', async () => {
+  test('server state: string values; startup_mode, server_port, auth, config and distro states from 2.3 on', async () => {
     const current = await member({ nodes: 3 });
-    expect((await http(current, 'GET', '/nacos/v1/console/server/state')).json()).toMatchObject({
+    const state = (await http(current, 'GET', '/nacos/v1/console/server/state')).json<Record<string, unknown>>();
+    expect(state).toMatchObject({
       version: '2.5.1',
       startup_mode: 'cluster',
-      server_port: current.mainPort,
-      auth_enabled: false,
+      server_port: String(current.mainPort),
+      auth_enabled: 'false',
+      login_page_enabled: 'false',
+      auth_system_type: 'nacos',
       function_mode: null,
+      datasource_platform: '',
+      maxContent: '10485760',
+      config_retention_days: '30',
+      data_sync_delayMs: '1000',
     });
-    const old = (await http(await member({ members: { version: '2.2.3' } }), 'GET', '/nacos/v1/console/server/state')).json();
-    expect(old).toEqual({ version: '2.2.3', standalone_mode: 'standalone', function_mode: null });
+    expect(state).not.toHaveProperty('standalone_mode');
+    expect(Object.values(state).every((value) => value === null || typeof value === 'string')).toBe(true);
+  });
+
+  test('server state before 2.3: three keys up to 2.2.1, the auth states added from 2.2.2', async () => {
+    const old = (await http(await member({ members: { version: '2.2.1' } }), 'GET', '/nacos/v1/console/server/state')).json();
+    expect(old).toEqual({ version: '2.2.1', standalone_mode: 'standalone', function_mode: null });
+    const withAuth = await member({ members: { version: '2.2.3', auth: { username: 'nacos', password: 'pw' } } });
+    expect((await http(withAuth, 'GET', '/nacos/v1/console/server/state')).json()).toEqual({
+      version: '2.2.3',
+      standalone_mode: 'standalone',
+      function_mode: null,
+      auth_enabled: 'true',
+      login_page_enabled: 'true',
+      auth_system_type: 'nacos',
+    });
   });
 
   test('3.0/3.1 answer console v1 APIs with 410 and keep open ones; 3.2 drops v1', async () => {
     const v31 = await member({ members: { version: '3.1.0' } });
     const gone = await http(v31, 'GET', '/nacos/v1/console/health/readiness');
     expect(gone.status).toBe(410);
-    expect(gone.json()).toMatchObject({ code: 40000, message: expect.stringContaining('nacos.core.api.compatibility.console.enabled=true') });
+    expect(gone.json()).toEqual({
+      code: 40000,
+      message:
+        'Current API will be deprecated, please use API(s) `GET ${contextPath:nacos}/v3/console/health/readiness` instead, or set `nacos.core.api.compatibility.console.enabled=true` in application.properties.',
+    });
     expect(await http(v31, 'GET', '/nacos/v1/ns/operator/metrics')).toMatchObject({ status: 200, text: '{"status":"UP"}' });
-    expect((await http(v31, 'GET', '/nacos/v3/admin/core/state')).json()).toMatchObject({ code: 0, data: { version: '3.1.0', auth_admin_request: true } });
+    expect((await http(v31, 'GET', '/nacos/v3/admin/core/state')).json()).toMatchObject({ code: 0, data: { version: '3.1.0', auth_admin_request: 'true' } });
     const v32 = await member({ members: { version: '3.2.3' } });
     expect((await http(v32, 'GET', '/nacos/v1/cs/configs', { params: { dataId: 'd', group: 'g' } })).json()).toMatchObject({ status: 404, error: 'Not Found' });
   });
@@ -52,6 +78,19 @@ describe('health and state', () => {
       serviceCount: 1,
       instanceCount: 1,
     });
+  });
+
+  test('members carry the abilities of their version; 1.x members have none, 3.x members no failAccessCnt', async () => {
+    const m = await member({ nodes: 4, members: [{}, { version: '2.0.0' }, { version: '1.4.2' }, { version: '3.1.0' }] });
+    const nodes = (await http(m, 'GET', '/nacos/v1/core/cluster/nodes')).json<{ data: Record<string, unknown>[] }>().data;
+    expect(nodes[0]).toMatchObject({
+      failAccessCnt: 0,
+      abilities: { remoteAbility: { supportRemoteConnection: true, grpcReportEnabled: true }, configAbility: { supportRemoteMetrics: false }, namingAbility: { supportJraft: true } },
+    });
+    expect(nodes[1]!.abilities).toEqual({ remoteAbility: { supportRemoteConnection: true }, configAbility: { supportRemoteMetrics: false }, namingAbility: { exampleAbility: false } });
+    expect(nodes[2]).not.toHaveProperty('abilities');
+    expect(nodes[3]).toHaveProperty('abilities');
+    expect(nodes[3]).not.toHaveProperty('failAccessCnt');
   });
 
   test('cluster nodes list every member with state, raft port, version and readyToUpgrade', async () => {
@@ -241,5 +280,18 @@ describe('v1 naming API', () => {
     const answer = await http(m, 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 's' } });
     expect(answer).toMatchObject({ status: 400, text: "Required request parameter 'ip' for method parameter type String is not present" });
     expect(await http(m, 'PUT', '/nacos/v1/ns/instance/beat', { params: { serviceName: 's', beat: '{ip' } })).toMatchObject({ status: 400, text: 'beat is not JSON: {ip' });
+  });
+
+  test('a bad weight, port or metadata is a 400 with Nacos wording, and nothing is registered', async () => {
+    const harness = await sim();
+    const m = harness.cluster.member(0);
+    const register = (params: Record<string, string>) => http(m, 'POST', '/nacos/v1/ns/instance', { params: { serviceName: 's', ip: '10.0.0.5', port: '8080', ...params } });
+    expect(await register({ weight: 'abc' })).toMatchObject({ status: 400, text: 'For input string: "abc"' });
+    expect(await register({ weight: '20000' })).toMatchObject({ status: 400, text: 'instance format invalid: The weights range from 0.0 to 10000.0' });
+    expect(await register({ port: '80x' })).toMatchObject({ status: 400, text: 'For input string: "80x"' });
+    expect(await register({ metadata: '{zone' })).toMatchObject({ status: 400, text: 'metadata format incorrect:{zone' });
+    expect(harness.cluster.stores.naming.instanceCount).toBe(0);
+    expect(await register({ weight: '2.5', metadata: 'zone=a' })).toMatchObject({ status: 200, text: 'ok' });
+    expect(harness.cluster.stores.naming.instances(serviceKey('public', 'DEFAULT_GROUP', 's'))).toEqual([expect.objectContaining({ weight: 2.5, metadata: { zone: 'a' } })]);
   });
 });

@@ -1,14 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { TokenIssuer } from '../../src/sim/auth-tokens.js';
-import { checkLayout } from '../../src/sim/cluster.js';
+import { checkBasePort, checkLayout } from '../../src/sim/layout.js';
 import { raftLeader } from '../../src/sim/cluster-view.js';
 import { formatChangedConfigs, parseListeningConfigs } from '../../src/sim/http-config-routes.js';
-import { parseMetadata } from '../../src/sim/http-naming-routes.js';
+import { parseMetadata, parseWeight } from '../../src/sim/http-naming-routes.js';
 import { availability, type HttpRoute } from '../../src/sim/http-route.js';
 import { DEFAULT_SETTINGS, applySettings, namingStatus } from '../../src/sim/member-state.js';
 import { compareVersions, hasUpgradeOpsMetrics, namingUnavailableText, parseNacosVersion } from '../../src/sim/nacos-version.js';
 import { NamingStore, instanceRecord, serviceKey } from '../../src/sim/naming-store.js';
-import type { ClusterMemberView } from '../../src/sim/sim-context.js';
+import { DEFAULT_TIMING, type ClusterMemberView } from '../../src/sim/sim-context.js';
+import { checkTiming } from '../../src/sim/cluster.js';
 import { formatUpgradeMetrics } from '../../src/sim/upgrade-metrics.js';
 
 describe('versions', () => {
@@ -56,6 +57,20 @@ describe('cluster layout', () => {
     expect(() => checkLayout(0, 10)).toThrow(expect.objectContaining({ code: 'ERR_SIM_NODES' }));
   });
 
+  test('refuses a main port that puts the last member past 65535, naming the real maximum', () => {
+    expect(() => checkBasePort(64_504, 4, 10)).not.toThrow();
+    expect(() => checkBasePort(64_505, 4, 10)).toThrow("--port 64505 puts member 3's cluster gRPC port (P+1001) at 65536, past 65535: choose --port from 1 to 64504 for 4 members 10 apart");
+    expect(() => checkBasePort(1, 40, 2000)).toThrow(expect.objectContaining({ code: 'ERR_PORT_RANGE', message: expect.stringContaining('use fewer --nodes or a smaller --step') }));
+  });
+
+  test('refuses timings that are not positive', () => {
+    expect(() => checkTiming({ ...DEFAULT_TIMING, clientDetectionAfterMs: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_SIM_TIMING', message: 'timing.clientDetectionAfterMs 0 is not a positive number of milliseconds' }),
+    );
+    expect(() => checkTiming({ ...DEFAULT_TIMING, cacheMillis: Number.NaN })).toThrow(/timing.cacheMillis NaN/);
+    expect(() => checkTiming(DEFAULT_TIMING)).not.toThrow();
+  });
+
   test('the raft leader is the first member that is UP and sees a leader', () => {
     const view = (index: number, state: ClusterMemberView['state'], noRaftLeader = false): ClusterMemberView => ({
       index,
@@ -88,10 +103,22 @@ test('Listening-Configs parsing and the long-poll answer format', () => {
   expect(decodeURIComponent(formatChangedConfigs(entries))).toBe('a\u0002G\u0001b\u0002G\u0002ns\u0001');
 });
 
-test('metadata parameters as JSON or k=v pairs', () => {
+test('metadata parameters as JSON or k=v pairs, as UtilsAndCommons.parseMetadata reads them', () => {
   expect(parseMetadata('{"a":"1","b":2}')).toEqual({ a: '1', b: '2' });
-  expect(parseMetadata('a=1, b=2')).toEqual({ a: '1', b: '2' });
+  expect(parseMetadata('a=1,b=2,')).toEqual({ a: '1', b: '2' });
+  expect(parseMetadata(' ')).toEqual({});
   expect(parseMetadata(null)).toEqual({});
+  for (const bad of ['{zone', 'a=1,b', '{"a":{"b":1}}', 'a=1=2']) {
+    expect(() => parseMetadata(bad)).toThrow(expect.objectContaining({ code: 'ERR_SIM_INVALID_REQUEST', message: `metadata format incorrect:${bad}` }));
+  }
+});
+
+test('weights as Double.parseDouble reads them, from 0 to 10000', () => {
+  expect([null, '', '2', ' 0.5 ', '1e2', '3d', '10000'].map(parseWeight)).toEqual([1, 1, 2, 0.5, 100, 3, 10_000]);
+  expect(() => parseWeight('abc')).toThrow('For input string: "abc"');
+  expect(() => parseWeight('NaN')).toThrow('For input string: "NaN"');
+  expect(() => parseWeight('10000.5')).toThrow('instance format invalid: The weights range from 0.0 to 10000.0');
+  expect(() => parseWeight('-1')).toThrow('instance format invalid: The weights range from 0.0 to 10000.0');
 });
 
 test('upgrade metrics text: keys padded to 30, integers to 5', () => {
