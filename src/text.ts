@@ -27,3 +27,8 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
   }
   return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
+
+/** `1 heartbeat`, `2 heartbeats`: a count with its noun, singular for exactly one. */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralNoun}`;
+}

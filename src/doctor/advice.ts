@@ -46,6 +46,7 @@ export const CHECK_CAUSES = [
   'PROXY_BAD_GATEWAY',
   'GRPC_FAILED',
   'CONNECTION_CUT',
+  'HEARTBEAT_FAILED',
   'PROBE_UNFINISHED',
 ] as const;
 export type CheckCause = (typeof CHECK_CAUSES)[number];
@@ -338,6 +339,12 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       'makes clients reconnect and re-register ("Network closed for unknown reason"). Around 60 s points at nginx grpc_read_timeout/client_body_timeout ' +
       '(nginx terminating HTTP/2); a few seconds at an idle timeout shorter than the 5 s heartbeat (nginx stream proxy_timeout 3s); 10 min at the stream default',
     fix: forwardAsTcp(facts, `forward ${clientGrpcPort(facts)} as plain TCP with an idle timeout of at least 30 s (the generated configs use 10m):`, false),
+  }),
+  HEARTBEAT_FAILED: (facts) => ({
+    explanation:
+      `heartbeats on a registered, idle connection failed${facts.detail ? ` (${facts.detail})` : ''}. A client sends a HealthCheck after 5 s idle; after 3 ` +
+      'failed ones it marks the connection UNHEALTHY, reconnects and registers again, so its services flap',
+    fix: `see the grpc findings of ${facts.port ?? 'this port'}; on the member, logs/remote.log shows the connection; whatever sits in between must forward TCP as is`,
   }),
   PROBE_UNFINISHED: () => ({
     explanation: 'the probe did not finish within its budget, so its result is unknown',

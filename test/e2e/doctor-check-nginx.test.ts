@@ -166,6 +166,14 @@ describe('check through nginx in front of a 3-member nacos-sim', () => {
     expect(hold.explanation).toContain('shorter than the 5 s client heartbeat');
   });
 
+  it('--hold through nginx http2 + grpc_pass: heartbeats refused with 301 fail the hold with the split-connection cause', async () => {
+    // Just over one heartbeat interval (5 s): the first heartbeat goes out on a fresh upstream connection.
+    const report = await check({ address: [formatHostPort(HOST, fronts.http2)], hold: '5.5s' });
+    const hold = finding(report, 'hold');
+    expect(hold).toMatchObject({ status: 'fail', cause: 'CONNECTION_SPLIT', data: { heartbeats: 1, unregisteredHeartbeats: 1 } });
+    expect(hold.evidence).toContain('1 heartbeat (0 failed, 1 with errorCode 301)');
+  });
+
   it('--hold: nginx terminating HTTP/2 ends the idle bi-stream at its read timeout', async () => {
     const report = await check({ address: [formatHostPort(HOST, fronts.http2ShortRead)], hold: '5s' });
     const hold = finding(report, 'hold');
