@@ -42,10 +42,41 @@ type Unfinished = { readonly unfinished: true };
 
 interface Shared {
   readonly options: CheckOptions;
-  readonly signal: AbortSignal;
+  /** The run's stop: each probe gets a signal of its own from it (see stopsOf). */
+  readonly stops: Stops;
   readonly logger: Logger;
   /** performance.now() by which every step must have ended (the start + --timeout). */
   readonly deadline: number;
+}
+
+/**
+ * Interrupting the run reaches every probe through ONE listener on the caller's signal: each
+ * probe gets its own AbortController, aborted from the set. A listener per probe (or per
+ * socket) on the shared signal would grow with the address list and trip Node's
+ * MaxListenersExceededWarning at three addresses.
+ */
+interface Stops {
+  /** A signal for one probe, aborted with the run; release() once the probe is done. */
+  take(): { readonly signal: AbortSignal; release(): void };
+  /** Removes the listener from the caller's signal. */
+  close(): void;
+}
+
+function stopsOf(signal: AbortSignal): Stops {
+  const open = new Set<AbortController>();
+  const onAbort = (): void => {
+    for (const controller of open) controller.abort(signal.reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    take: () => {
+      const controller = new AbortController();
+      if (signal.aborted) controller.abort(signal.reason);
+      open.add(controller);
+      return { signal: controller.signal, release: () => open.delete(controller) };
+    },
+    close: () => signal.removeEventListener('abort', onAbort),
+  };
 }
 
 function msUntil(deadline: number): number {
@@ -58,9 +89,10 @@ function extraBudgetOf(probe: AnyObservingProbe, options: CheckOptions): number 
 
 /** Runs one probe of one target; resolves with the observation, or `unfinished`. */
 async function runProbe(probe: AnyObservingProbe, target: Target & { ip: string }, shared: Shared & { http: NacosHttpClient }): Promise<unknown> {
+  const stop = shared.stops.take();
   const context: ProbeContext = {
     options: shared.options,
-    signal: shared.signal,
+    signal: stop.signal,
     http: shared.http,
     logger: shared.logger,
     remaining: () => msUntil(shared.deadline),
@@ -76,6 +108,7 @@ async function runProbe(probe: AnyObservingProbe, target: Target & { ip: string 
     return result;
   } finally {
     clearTimeout(timer);
+    stop.release();
   }
 }
 
@@ -164,7 +197,7 @@ export async function runCheck(options: CheckOptions, run: CheckRun = {}): Promi
   const logger = run.logger ?? silentLogger();
   const signal = run.signal ?? new AbortController().signal;
   const probes = run.probes ?? PROBES;
-  const shared: Shared = { options, signal, logger, deadline: performance.now() + options.timeoutMs };
+  const shared: Shared = { options, stops: stopsOf(signal), logger, deadline: performance.now() + options.timeoutMs };
   const observing = probes.filter(isObserving).filter((probe) => probe.enabled?.(options) ?? true);
   // One target per address until a lookup says otherwise; the total grows or shrinks then.
   const progress = { done: 0, total: options.addresses.length * observing.length };
@@ -196,13 +229,23 @@ export async function runCheck(options: CheckOptions, run: CheckRun = {}): Promi
     return Promise.all(fresh.map(observe));
   };
 
-  const checked = await Promise.all(
-    options.addresses.map((address) => {
-      const expanded = expandAddress(address, options.contextPath, { timeoutMs: msUntil(shared.deadline), signal, ...(run.resolver ? { resolver: run.resolver } : {}) });
-      // IP literals are claimed at once, in the order given; names once they resolve.
-      return Array.isArray(expanded) ? checkAddress(expanded) : expanded.then(checkAddress);
-    }),
-  );
+  let checked: Checked[][];
+  try {
+    checked = await Promise.all(
+      options.addresses.map((address) => {
+        const lookup = shared.stops.take();
+        const expanded = expandAddress(address, options.contextPath, { timeoutMs: msUntil(shared.deadline), signal: lookup.signal, ...(run.resolver ? { resolver: run.resolver } : {}) });
+        // IP literals are claimed at once, in the order given; names once they resolve.
+        if (Array.isArray(expanded)) {
+          lookup.release();
+          return checkAddress(expanded);
+        }
+        return expanded.finally(lookup.release).then(checkAddress);
+      }),
+    );
+  } finally {
+    shared.stops.close();
+  }
   const sections = checked.flat().map(({ item, observed, unfinished }) => {
     const findings = probes.flatMap((probe) => probe.classify(observed, item.target, options));
     return sectionOf(item, [...findings, ...unfinished]);

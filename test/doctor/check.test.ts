@@ -1,3 +1,4 @@
+import { getEventListeners, once } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCheck, tidyFindings, type CheckProgress } from '../../src/doctor/check.js';
 import type { Probe, ProbeContext } from '../../src/doctor/probe.js';
@@ -125,6 +126,30 @@ describe('runCheck: one time budget for the whole run', () => {
     } as unknown as Probe;
     const report = await runCheck(options({ address: ['nacos.example:8848', '10.0.0.1:8848'] }), { probes: [probe], resolver });
     expect(report.sections.map((section) => section.findings.map((finding) => finding.title))).toEqual([['10.0.0.2'], ['10.0.0.1']]);
+  });
+
+  it('reaches every probe through one listener on the caller\'s signal, however long the list', async () => {
+    const interrupt = new AbortController();
+    const started = deferred();
+    let waiting = 0;
+    const addresses = Array.from({ length: 12 }, (_, index) => `10.0.0.${index + 1}:8848`);
+    const waits = {
+      name: 'tcp',
+      observe: async (_target: unknown, context: ProbeContext) => {
+        waiting += 1;
+        if (waiting === addresses.length) started.resolve();
+        await once(context.signal, 'abort');
+        return { aborted: context.signal.aborted };
+      },
+      classify: (observed: Record<string, { aborted: boolean } | undefined>) => (observed.tcp?.aborted ? [{ check: 'tcp', status: 'ok', title: 'stopped' }] : []),
+    } as unknown as Probe;
+    const running = runCheck(options({ address: addresses }), { probes: [waits], signal: interrupt.signal });
+    await started.promise;
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(1);
+    interrupt.abort();
+    const report = await running;
+    expect(report.sections.every((section) => section.findings[0]?.title === 'stopped')).toBe(true);
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(0);
   });
 
   it('checks an address given twice once', async () => {
