@@ -51,6 +51,9 @@ export const CHECK_CAUSES = [
 ] as const;
 export type CheckCause = (typeof CHECK_CAUSES)[number];
 
+/** Errors of a TLS handshake that got as far as the server's certificate. */
+const CERTIFICATE_ERRNO = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ERR_TLS_/;
+
 export interface AdviceFacts {
   readonly target: Target;
   readonly observed?: Observations;
@@ -239,12 +242,20 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       'the address names the wrong port: clients add 1000 themselves, and the server logs "Unexpected HTTP/1.x request"',
     fix: `give the clients the main port (${isValidPort(mainPortOf(facts.target.port, 'client-grpc')) ? mainPortOf(facts.target.port, 'client-grpc') : 'P'} if this is P+1000), not the gRPC port`,
   }),
-  HTTPS_FAILED: (facts) => ({
-    explanation:
-      `the HTTPS handshake with the main port failed${facts.detail ? ` (${facts.detail})` : ''}: its certificate is not trusted here (self-signed, another CA, ` +
-      'another name), or the address says https:// for a port that speaks plain HTTP. Clients given the same https:// address fail the same way',
-    fix: 'use http:// when the server has no TLS on its main port; otherwise give this machine and the clients the CA that signed the certificate (for nacos-doctor: NODE_EXTRA_CA_CERTS=ca.pem)',
-  }),
+  HTTPS_FAILED: (facts) =>
+    CERTIFICATE_ERRNO.test(facts.detail ?? '')
+      ? {
+          explanation:
+            `the TLS handshake with the main port failed on its certificate (${facts.detail}): it is not trusted here (self-signed, another CA, another name). ` +
+            'Clients given the same https:// address fail the same way',
+          fix: 'give this machine and the clients the CA that signed the certificate (for nacos-doctor: NODE_EXTRA_CA_CERTS=ca.pem), or a certificate for the name they use',
+        }
+      : {
+          explanation:
+            `the TLS handshake with the main port failed${facts.detail ? ` (${facts.detail})` : ''} before any certificate was seen: the port does not speak TLS. ` +
+            'A plain HTTP port (Nacos serves HTTP unless server.ssl is configured) drops or answers in clear text the TLS ClientHello of an https:// address',
+          fix: `use http://${formatHostPort(facts.target.address.host, facts.target.port)}${facts.target.contextPath} in the clients' serverAddr, or enable TLS on the main port (server.ssl.* in application.properties)`,
+        },
   NOT_NACOS_HTTP: (facts) => ({
     explanation:
       `the port answers HTTP, but no Nacos API exists under "${facts.target.contextPath || '/'}": the server uses another context path ` +

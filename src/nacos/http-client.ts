@@ -20,7 +20,7 @@ import { errnoCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { connectFailureOf } from '../net/dial.js';
 import { VERSION } from '../version.js';
-import { NacosNetworkError, NacosResponseError, classifyHttpFailure, parseJsonBody, type NacosAuthError } from './http-errors.js';
+import { NacosNetworkError, NacosResponseError, classifyHttpFailure, parseJsonBody, type NacosAuthError, type NetworkPhase } from './http-errors.js';
 
 export const DEFAULT_CONTEXT_PATH = '/nacos';
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -68,6 +68,8 @@ export interface NacosResponse {
   readonly url: string;
   readonly elapsedMs: number;
 }
+
+const WAITING_FOR: Readonly<Record<NetworkPhase, string>> = { connect: 'connecting', tls: 'in the TLS handshake', response: 'waiting for the answer' };
 
 interface Token {
   readonly value: string;
@@ -193,7 +195,7 @@ export class NacosHttpClient {
     return new Promise<NacosResponse>((resolve, reject) => {
       const deadline = AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-      let connected = false;
+      let phase: NetworkPhase = 'connect';
       let settled = false;
       const finish = (error: unknown, response?: NacosResponse): void => {
         if (settled) return;
@@ -204,25 +206,31 @@ export class NacosHttpClient {
       };
       const networkError = (error: unknown): unknown => {
         if (options.signal?.aborted) return options.signal.reason;
-        const phase = connected ? 'response' : 'connect';
         if (deadline.aborted) {
           return new NacosNetworkError('ERR_HTTP_TIMEOUT', {
             errno: 'ETIMEDOUT',
             phase,
             url: shownUrl,
-            message: `${method} ${shownUrl} timed out after ${timeoutMs}ms (${phase === 'connect' ? 'connecting' : 'waiting for the answer'})`,
+            message: `${method} ${shownUrl} timed out after ${timeoutMs}ms (${WAITING_FOR[phase]})`,
             cause: error,
           });
         }
         const errno = errnoCode(error) ?? 'UNKNOWN';
         const detail = error instanceof Error ? error.message : String(error);
-        return new NacosNetworkError(connectFailureOf(errno), { errno, phase, url: shownUrl, message: `${method} ${shownUrl} failed: ${errno} (${detail})`, cause: error });
+        const during = phase === 'tls' ? ' during the TLS handshake' : '';
+        return new NacosNetworkError(connectFailureOf(errno), { errno, phase, url: shownUrl, message: `${method} ${shownUrl} failed${during}: ${errno} (${detail})`, cause: error });
       };
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(url, { method, headers, agent: false, signal });
       req.once('socket', (socket) => {
-        if (!socket.connecting) connected = true;
-        else socket.once('connect', () => (connected = true));
+        // An https:// request is only sent once the TLS handshake is done ('secureConnect').
+        const secure = url.protocol === 'https:';
+        const connected = (): void => {
+          phase = secure ? 'tls' : 'response';
+        };
+        if (secure) socket.once('secureConnect', () => (phase = 'response'));
+        if (!socket.connecting) connected();
+        else socket.once('connect', connected);
       });
       req.once('error', (error) => finish(networkError(error)));
       req.once('response', (res: IncomingMessage) => {

@@ -112,6 +112,17 @@ describe('check a healthy 3-member nacos-sim cluster', () => {
     expect(document).toMatchObject({ command: 'check', status: 'ok' });
   });
 
+  it('https:// to the plain HTTP main port: a TLS handshake failure with the http:// fix, not a reset by a proxy', async () => {
+    const member = sim.cluster.member(0).addresses.serverAddr;
+    const report = await check({ address: [`https://${member}`] });
+    const readiness = finding(report, 'http.readiness');
+    expect(readiness).toMatchObject({ status: 'fail', cause: 'HTTPS_FAILED', title: `HTTPS to port ${sim.cluster.member(0).mainPort} fails` });
+    expect(readiness.evidence).toContain('during the TLS handshake');
+    expect(readiness.explanation).toContain('does not speak TLS');
+    expect(readiness.fix).toContain(`use http://${member}/nacos`);
+    expect(problems(report)).toEqual(['http.readiness fail HTTPS_FAILED']);
+  });
+
   it('bad usage exits 2 with one line and no stack trace', async () => {
     const result = await runBin('nacos-doctor', ['check', '127.0.0.1:8848', '--username', 'nacos']);
     expect(result.code).toBe(2);

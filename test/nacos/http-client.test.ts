@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerAddress } from '../../src/address.js';
 import { NacosHttpClient, type NacosHttpClientOptions } from '../../src/nacos/http-client.js';
@@ -178,6 +179,19 @@ describe('NacosHttpClient network failures', () => {
     const http = await server(() => {});
     const error = await client(http.port, { timeoutMs: 200 }).text('/v1/x').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'ERR_HTTP_TIMEOUT', phase: 'response', message: expect.stringContaining('timed out after 200ms (waiting for the answer)') });
+  });
+
+  it('tells a failed TLS handshake of an https:// address from a connect or answer failure', async () => {
+    const plain = await server((_, res) => reply(res, 200, 'OK'));
+    const answered = await client(0, { address: `https://127.0.0.1:${plain.port}` }).text('/v1/x').catch((caught: unknown) => caught);
+    expect(answered).toMatchObject({ phase: 'tls', message: expect.stringContaining('failed during the TLS handshake') });
+    // A server that drops the connection on the ClientHello, as nacos-sim and many proxies do.
+    const dropping = createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => dropping.close(() => resolve())));
+    const { port } = dropping.address() as AddressInfo;
+    const dropped = await client(0, { address: `https://127.0.0.1:${port}` }).text('/v1/x').catch((caught: unknown) => caught);
+    expect(dropped).toMatchObject({ code: 'ERR_CONNECT_RESET', errno: 'ECONNRESET', phase: 'tls', message: expect.stringContaining('before secure TLS connection was established') });
   });
 
   it('times out connecting to a host that drops the SYN', async () => {

@@ -84,17 +84,16 @@ function isNetwork(failure: Failure): boolean {
 
 /**
  * Why no readiness API answered, when none did: the finding reports the network or protocol
- * cause once, and the other HTTP findings point to it.
+ * cause once, and the other HTTP findings point to it. A failure in the TLS handshake of an
+ * https:// address (certificate, or a plain HTTP port that resets or answers in clear text) is
+ * told by where it happened, whatever the errno: a reset there is not a proxy without backend.
  */
-/** TLS failures of an https:// address: certificates, or TLS spoken to a plain HTTP port. */
-const TLS_ERRNO = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY/;
-
 function silence(failures: readonly Failure[], observed: Observations): { cause: CheckCause | undefined; failure: Failure } {
   const first = failures[0]!;
   const mainOpen = observedDial(observed, 'main')?.outcome === 'open';
   const parse = failures.find((failure) => failure.errno?.startsWith('HPE_'));
   if (parse) return { cause: 'NOT_HTTP', failure: parse };
-  const tls = failures.find((failure) => TLS_ERRNO.test(failure.errno ?? ''));
+  const tls = failures.find((failure) => failure.phase === 'tls');
   if (tls) return { cause: 'HTTPS_FAILED', failure: tls };
   if (failures.every((failure) => failure.code === 'ERR_NACOS_API_ABSENT')) return { cause: 'NOT_NACOS_HTTP', failure: first };
   if (failures.every(isNetwork)) {

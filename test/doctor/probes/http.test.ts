@@ -69,9 +69,21 @@ describe('classifyHttp', () => {
   });
 
   it('tells a TLS failure of an https:// address and a reset without answer apart', () => {
-    const tls = failed<never>({ code: 'ERR_CONNECT', errno: 'ERR_SSL_WRONG_VERSION_NUMBER', phase: 'connect' });
+    // What node:https reports for https:// to a plain HTTP port that drops the ClientHello.
+    const tls = failed<never>({
+      code: 'ERR_CONNECT_RESET',
+      errno: 'ECONNRESET',
+      phase: 'tls',
+      message: 'GET https://10.0.0.1:8848/nacos/v1/console/health/readiness failed during the TLS handshake: ECONNRESET (Client network socket disconnected before secure TLS connection was established)',
+    });
     const https = classifyHttp({ http: http({ readiness: { v1: tls, v2: tls, v3: tls } }), tcp: dials(8848) }, target('https://10.0.0.1:8848'));
     expect(https).toEqual([expect.objectContaining({ status: 'fail', cause: 'HTTPS_FAILED', title: 'HTTPS to port 8848 fails' })]);
+    expect(https[0]!.explanation).toContain('does not speak TLS');
+    expect(https[0]!.fix).toContain('use http://10.0.0.1:8848/nacos');
+    const certificate = failed<never>({ code: 'ERR_CONNECT', errno: 'DEPTH_ZERO_SELF_SIGNED_CERT', phase: 'tls' });
+    const untrusted = classifyHttp({ http: http({ readiness: { v1: certificate, v2: certificate, v3: certificate } }), tcp: dials(8848) }, target('https://10.0.0.1:8848'));
+    expect(untrusted[0]).toMatchObject({ cause: 'HTTPS_FAILED' });
+    expect(untrusted[0]!.fix).toContain('NODE_EXTRA_CA_CERTS');
     const reset = failed<never>({ code: 'ERR_CONNECT_RESET', errno: 'ECONNRESET', phase: 'response' });
     const cut = classifyHttp({ http: http({ readiness: { v1: reset, v2: reset, v3: reset } }), tcp: dials(8848) }, target());
     expect(cut).toEqual([expect.objectContaining({ status: 'fail', cause: 'PORT_RESET' })]);
