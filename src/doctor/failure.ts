@@ -77,6 +77,13 @@ export function failureOf(error: unknown): Failure {
   return defined({ code: 'ERR_UNEXPECTED', message, errno: errnoCode(error) });
 }
 
+const NETWORK_CODES = new Set(['ERR_CONNECT_REFUSED', 'ERR_CONNECT_TIMEOUT', 'ERR_CONNECT_UNREACHABLE', 'ERR_CONNECT_RESET', 'ERR_CONNECT_DNS', 'ERR_CONNECT', 'ERR_HTTP_TIMEOUT']);
+
+/** No answer at all (refused, timed out, reset, ...): the TCP findings' business, not a server's answer. */
+export function isNetworkFailure(failure: Failure): boolean {
+  return NETWORK_CODES.has(failure.code);
+}
+
 /** The result of one measured step: its value, or the failure, and how long it took. */
 export type Outcome<T> =
   | { readonly ok: true; readonly value: T; readonly elapsedMs: number }

@@ -4,8 +4,8 @@
  * - Base URL from a parsed ServerAddress (src/address.ts) plus the context path, `/nacos` unless
  *   the address or the options give another (3.x console port: '').
  * - One deadline per request (`timeoutMs`, default 5 s) and an optional caller AbortSignal.
- * - Login with `POST {ctx}/v1/auth/login` (form username/password; open on 1.x-3.x, NACOS-FACTS §3) when
- *   credentials are given; the token goes on every request as the `accessToken` query parameter,
+ * - Login with `POST {ctx}/v1/auth/login` (form username/password; open on 1.x-3.x, NACOS-FACTS §3), or
+ *   `POST {ctx}/v3/auth/user/login` where v1 is gone (3.2+), when credentials are given; the token goes on every request as the `accessToken` query parameter,
  *   is renewed before its `tokenTtl` runs out, and once more when the server says it expired.
  *   A token given as `accessToken` is sent as it is and never renewed (there is nothing to log in with).
  * - Non-2xx answers and network failures become the typed errors of src/nacos/http-errors.ts.
@@ -68,6 +68,8 @@ export interface NacosResponse {
   readonly url: string;
   readonly elapsedMs: number;
 }
+
+const LOGIN_PATHS = { v1: '/v1/auth/login', v3: '/v3/auth/user/login' } as const;
 
 const WAITING_FOR: Readonly<Record<NetworkPhase, string>> = { connect: 'connecting', tls: 'in the TLS handshake', response: 'waiting for the answer' };
 
@@ -161,11 +163,16 @@ export class NacosHttpClient {
   }
 
   async #fetchToken(signal: AbortSignal | undefined): Promise<Token> {
-    const response = await this.#send(
-      '/v1/auth/login',
-      { method: 'POST', form: { username: this.#options.username, password: this.#options.password }, ...(signal ? { signal } : {}) },
-      undefined,
-    );
+    const login = (path: string): Promise<NacosResponse> =>
+      this.#send(path, { method: 'POST', form: { username: this.#options.username, password: this.#options.password }, ...(signal ? { signal } : {}) }, undefined);
+    let response: NacosResponse;
+    try {
+      response = await login(LOGIN_PATHS.v1);
+    } catch (error) {
+      // 3.2+ without the legacy adapter has no v1 API at all; its login is v3 (NACOS-FACTS §2.3).
+      if ((error as { code?: unknown }).code !== 'ERR_NACOS_API_ABSENT') throw error;
+      response = await login(LOGIN_PATHS.v3);
+    }
     const { accessToken, tokenTtl } = (parseJsonBody(response.body, response.url) ?? {}) as { accessToken?: unknown; tokenTtl?: unknown };
     if (typeof accessToken !== 'string' || accessToken === '') throw new NacosResponseError(response.url, 'login answered without an accessToken');
     const ttlMs = typeof tokenTtl === 'number' && tokenTtl > 0 ? tokenTtl * 1000 : 0;

@@ -189,6 +189,26 @@ describe('check a member with a fault', () => {
     expect(finding(none, 'auth')).toMatchObject({ status: 'warn', cause: 'AUTH_REQUIRED', evidence: 'HTTP 403 "user not found!"' });
   });
 
+  it('auth on a 3.2 server, where /v1/cs/configs is gone: the v3 admin API proves auth, with and without credentials', async () => {
+    const { cluster } = await sim({ members: { version: '3.2.4', auth: { username: 'nacos', password: 'right-pw' } } });
+    const none = await check({ address: [cluster.serverAddr] });
+    expect(finding(none, 'auth')).toMatchObject({ status: 'warn', cause: 'AUTH_REQUIRED', evidence: 'HTTP 403 "user not found!"' });
+    expect(finding(none, 'cluster.members').status).toBe('skipped');
+    const right = await check({ address: [cluster.serverAddr], username: 'nacos', password: 'right-pw' });
+    expect(finding(right, 'auth')).toMatchObject({ status: 'ok', title: 'login as nacos works and its token is accepted' });
+    expect(finding(right, 'cluster.members').status).toBe('ok');
+    const wrong = await check({ address: [cluster.serverAddr], username: 'nacos', password: 'wrong-pw' });
+    expect(finding(wrong, 'auth')).toMatchObject({ status: 'fail', cause: 'AUTH_BAD_CREDENTIALS' });
+  });
+
+  it('a wrong context path proves nothing about auth: no "auth is off"', async () => {
+    const { cluster } = await sim();
+    const report = await check({ address: [`http://${cluster.serverAddr}/wrong`] });
+    expect(finding(report, 'http.readiness')).toMatchObject({ status: 'fail', cause: 'NOT_NACOS_HTTP' });
+    expect(finding(report, 'auth').status).toBe('skipped');
+    expect(findings(report).map((item) => item.title).join('\n')).not.toContain('auth is off');
+  });
+
   it('never prints a password or token, not in --json and not in debug logs', async () => {
     const { cluster } = await sim({ members: { auth: { username: 'nacos', password: 'S3cret-pw' } } });
     const login = await runBin('nacos-doctor', ['check', cluster.serverAddr, '--username', 'nacos', '--password', 'S3cret-pw', '--json', '--log-level', 'debug']);

@@ -135,6 +135,17 @@ describe('NacosHttpClient login', () => {
     expect(await nacos.json('/v1/x')).toEqual({ token: 'token-2' });
   });
 
+  it('logs in on the v3 API where the v1 API is gone (3.2+)', async () => {
+    const http = await server((request, res) => {
+      if (request.url === '/nacos/v3/auth/user/login') return reply(res, 200, { accessToken: 'v3-token', tokenTtl: 18000 });
+      if (request.url.startsWith('/nacos/v3/admin/core/state')) return reply(res, 200, { token: new URL(request.url, 'http://x').searchParams.get('accessToken') });
+      return reply(res, 404, { status: 404, error: 'Not Found' });
+    });
+    const nacos = client(http.port, { username: 'nacos', password: 's3cret' });
+    expect(await nacos.json('/v3/admin/core/state')).toEqual({ token: 'v3-token' });
+    expect(http.requests.map((request) => request.url)).toEqual(['/nacos/v1/auth/login', '/nacos/v3/auth/user/login', '/nacos/v3/admin/core/state?accessToken=v3-token']);
+  });
+
   it('reports bad credentials as an auth error', async () => {
     const http = await authServer();
     const error = await client(http.port, { username: 'nacos', password: 'wrong' }).json('/v1/x').catch((caught: unknown) => caught);

@@ -8,7 +8,7 @@ import { NacosHttpError } from '../../nacos/http-errors.js';
 import type { NacosHttpClient } from '../../nacos/http-client.js';
 import { parseServerState, unwrapResult, type ServerState } from '../../nacos/server-state.js';
 import { advice, type CheckCause } from '../advice.js';
-import { attempt, formatMs, type Failure, type Outcome } from '../failure.js';
+import { attempt, formatMs, isNetworkFailure, type Failure, type Outcome } from '../failure.js';
 import { observedDial, observedState } from '../observed.js';
 import type { ObservingProbe, Observations, Target } from '../probe.js';
 import type { Finding } from '../report.js';
@@ -76,12 +76,6 @@ function namingStatus(body: unknown): string {
 
 // ---- classification ------------------------------------------------------------------------
 
-const NETWORK_CODES = new Set(['ERR_CONNECT_REFUSED', 'ERR_CONNECT_TIMEOUT', 'ERR_CONNECT_UNREACHABLE', 'ERR_CONNECT_RESET', 'ERR_CONNECT_DNS', 'ERR_CONNECT', 'ERR_HTTP_TIMEOUT']);
-
-function isNetwork(failure: Failure): boolean {
-  return NETWORK_CODES.has(failure.code);
-}
-
 /**
  * Why no readiness API answered, when none did: the finding reports the network or protocol
  * cause once, and the other HTTP findings point to it. A failure in the TLS handshake of an
@@ -96,13 +90,13 @@ function silence(failures: readonly Failure[], observed: Observations): { cause:
   const tls = failures.find((failure) => failure.phase === 'tls');
   if (tls) return { cause: 'HTTPS_FAILED', failure: tls };
   if (failures.every((failure) => failure.code === 'ERR_NACOS_API_ABSENT')) return { cause: 'NOT_NACOS_HTTP', failure: first };
-  if (failures.every(isNetwork)) {
+  if (failures.every(isNetworkFailure)) {
     // A closed or filtered port is the TCP finding's to report; an open one that gives no answer is this one's.
     if (!mainOpen) return { cause: undefined, failure: first };
     const reset = failures.find((failure) => failure.code === 'ERR_CONNECT_RESET');
     return reset ? { cause: 'PORT_RESET', failure: reset } : { cause: 'HTTP_NO_ANSWER', failure: failures.find((failure) => failure.code === 'ERR_HTTP_TIMEOUT') ?? first };
   }
-  return { cause: undefined, failure: failures.find((failure) => !isNetwork(failure) && failure.code !== 'ERR_NACOS_API_ABSENT') ?? first };
+  return { cause: undefined, failure: failures.find((failure) => !isNetworkFailure(failure) && failure.code !== 'ERR_NACOS_API_ABSENT') ?? first };
 }
 
 const SILENCE_TITLES: Readonly<Partial<Record<CheckCause, (port: number) => string>>> = {
@@ -144,7 +138,7 @@ function readinessFinding(http: HttpObservation, observed: Observations, target:
   }
   const failures = (Object.values(http.readiness) as Outcome<Readiness>[]).flatMap((outcome) => (outcome.ok ? [] : [outcome.failure]));
   const { cause, failure } = silence(failures, observed);
-  if (cause === undefined && failures.every(isNetwork)) {
+  if (cause === undefined && failures.every(isNetworkFailure)) {
     return { check: 'http.readiness', status: 'skipped', title: `HTTP API not reachable: ${failure.message}`, data: { code: failure.code } };
   }
   const detail = failure.errno;
