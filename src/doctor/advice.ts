@@ -33,6 +33,7 @@ export const CHECK_CAUSES = [
   'NACOS_DOWN',
   'RAFT_NO_LEADER',
   'MEMBER_NOT_UP',
+  'V1_API_GONE',
   'AUTH_REQUIRED',
   'AUTH_BAD_CREDENTIALS',
   'AUTH_TOKEN_REJECTED',
@@ -281,6 +282,16 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
   MEMBER_NOT_UP: () => ({
     explanation: 'this member sees another member as not UP: it is down, restarting, or unreachable from here on its main and cluster ports; clients sent to it fail',
     fix: 'check that member from here and from a member: nacos-doctor check <member>:<port> --cluster',
+  }),
+  V1_API_GONE: (facts) => ({
+    explanation:
+      `Nacos 3 answers the v1 HTTP API with 410 (3.0/3.1: console APIs gated by nacos.core.api.compatibility.*) or 404 (3.2+: v1/v2 moved to the legacy adapter)${facts.detail ? `; here ${facts.detail}` : ''}. ` +
+      'Health probes on /nacos/v1/console/health/readiness (the nacos-k8s manifests, many compose files) then fail, and so do clients of the v1 open API ' +
+      '(Nacos 1.x SDKs, the nacos npm client) where it is gone. 2.x/3.x SDKs use gRPC and are not affected',
+    fix: [
+      `probes: GET ${facts.target.contextPath}/v3/admin/core/state/readiness on the main port (code 0 when ready), or /v3/console/health/readiness on the console port 8080`,
+      'v1 clients: move to a 2.x/3.x SDK; meanwhile on 3.0/3.1 set nacos.core.api.compatibility.client.enabled=true (console APIs: ...console.enabled=true), on 3.2+ install the nacos-api-legacy-adapter plugin',
+    ].join('\n'),
   }),
   AUTH_REQUIRED: () => ({
     explanation:

@@ -145,6 +145,22 @@ describe('check a member with a fault', () => {
     expect(exitCodeOf(report)).toBe(1);
   });
 
+  it('Nacos 3.2 with naming DOWN: seen on the v3 admin API, and v1 probes and clients named as failing', async () => {
+    const { cluster } = await sim({ members: { version: '3.2.4', faults: { down: true } } });
+    const report = await check({ address: [cluster.serverAddr] });
+    expect(finding(report, 'http.naming')).toMatchObject({ status: 'fail', cause: 'NACOS_DOWN', evidence: '/v3/admin/ns/ops/metrics status DOWN' });
+    const v1 = finding(report, 'http.v1-api');
+    expect(v1).toMatchObject({ status: 'warn', cause: 'V1_API_GONE', data: { readinessStatus: 404, v1ClientApi: false } });
+    expect(v1.fix).toContain('/v3/admin/core/state/readiness');
+  });
+
+  it('Nacos 3.1: the v1 console API answers 410, the v1 client API still works', async () => {
+    const { cluster } = await sim({ members: { version: '3.1.1' } });
+    const report = await check({ address: [cluster.serverAddr] });
+    expect(finding(report, 'http.v1-api')).toMatchObject({ status: 'warn', data: { readinessStatus: 410, v1ClientApi: true } });
+    expect(problems(report)).toEqual(['http.v1-api warn V1_API_GONE']);
+  });
+
   it('no Raft leader: the groups without one, from the member list', async () => {
     const { cluster } = await sim({ nodes: 2, members: [{ faults: { noRaftLeader: true } }, {}] });
     const report = await check({ address: [cluster.member(0).addresses.serverAddr] });

@@ -2,14 +2,15 @@
  * HTTP on the main port P (NACOS-FACTS §3): readiness in all three API generations (v1 for
  * 1.x-3.1, v2 for 2.3-3.1, v3 for 3.x) so any 1.x-3.x server is recognised, the server state
  * (version, mode, auth, its own main port) and the naming module status of
- * `/v1/ns/operator/metrics`, whose 503 `server is DOWN now` is the Raft leader problem of the FAQ.
+ * `/v1/ns/operator/metrics` (`/v3/admin/ns/ops/metrics` on 3.x), whose 503 `server is DOWN now`
+ * is the Raft leader problem of the FAQ; on Nacos 3, whether the v1 API is still there.
  */
 import { NacosHttpError } from '../../nacos/http-errors.js';
 import type { NacosHttpClient } from '../../nacos/http-client.js';
 import { parseServerState, unwrapResult, type ServerState } from '../../nacos/server-state.js';
 import { advice, type CheckCause } from '../advice.js';
 import { attempt, formatMs, isNetworkFailure, type Failure, type Outcome } from '../failure.js';
-import { observedDial, observedState } from '../observed.js';
+import { observedDial, observedMajorVersion, observedState } from '../observed.js';
 import type { ObservingProbe, Observations, Target } from '../probe.js';
 import type { Finding } from '../report.js';
 
@@ -24,8 +25,8 @@ export interface Readiness {
 export interface HttpObservation {
   readonly readiness: Readonly<Record<ReadinessApi, Outcome<Readiness>>>;
   readonly state: { readonly v1: Outcome<ServerState>; readonly v3: Outcome<ServerState> };
-  /** The naming module status: UP, DOWN, STARTING, ... */
-  readonly naming: Outcome<string>;
+  /** The naming module status (UP, DOWN, STARTING, ...) from the v1 open API (1.x-3.1) and the v3 admin API (3.x). */
+  readonly naming: { readonly v1: Outcome<string>; readonly v3: Outcome<string> };
 }
 
 export const READINESS_PATHS: Readonly<Record<ReadinessApi, string>> = {
@@ -35,7 +36,7 @@ export const READINESS_PATHS: Readonly<Record<ReadinessApi, string>> = {
 };
 
 const STATE_PATHS = { v1: '/v1/console/server/state', v3: '/v3/admin/core/state' } as const;
-const NAMING_METRICS_PATH = '/v1/ns/operator/metrics';
+export const NAMING_METRICS_PATHS = { v1: '/v1/ns/operator/metrics', v3: '/v3/admin/ns/ops/metrics' } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,8 +70,8 @@ async function readiness(http: NacosHttpClient, api: ReadinessApi, timeoutMs: nu
   }
 }
 
-function namingStatus(body: unknown): string {
-  const data = unwrapResult(body, NAMING_METRICS_PATH);
+function namingStatus(body: unknown, path: string): string {
+  const data = unwrapResult(body, path);
   return isRecord(data) && typeof data.status === 'string' ? data.status : 'unknown';
 }
 
@@ -182,17 +183,26 @@ function stateFinding(http: HttpObservation, observed: Observations): Finding {
   };
 }
 
+/** The naming status as one outcome: the first answer, else a 503 DOWN, else the v1 failure (the v3 one when v1 is gone). */
+function namingOutcome(naming: HttpObservation['naming']): { api: 'v1' | 'v3'; outcome: Outcome<string> } {
+  for (const api of ['v1', 'v3'] as const) if (naming[api].ok) return { api, outcome: naming[api] };
+  for (const api of ['v1', 'v3'] as const) if (!naming[api].ok && naming[api].failure.code === 'ERR_NACOS_DOWN') return { api, outcome: naming[api] };
+  const v1Absent = !naming.v1.ok && naming.v1.failure.code === 'ERR_NACOS_API_ABSENT';
+  return v1Absent ? { api: 'v3', outcome: naming.v3 } : { api: 'v1', outcome: naming.v1 };
+}
+
 function namingFinding(http: HttpObservation, observed: Observations, target: Target): Finding | undefined {
-  const naming = http.naming;
+  const { api, outcome: naming } = namingOutcome(http.naming);
+  const path = NAMING_METRICS_PATHS[api];
   if (naming.ok) {
-    if (naming.value === 'UP') return { check: 'http.naming', status: 'ok', title: 'naming module is UP', evidence: `${NAMING_METRICS_PATH} status UP`, data: { status: 'UP' } };
+    if (naming.value === 'UP') return { check: 'http.naming', status: 'ok', title: 'naming module is UP', evidence: `${path} status UP`, data: { status: 'UP' } };
     const cause: CheckCause = naming.value === 'STARTING' ? 'SERVER_STARTING' : 'NACOS_DOWN';
     const { explanation, fix } = advice(cause, { target, observed });
     return {
       check: 'http.naming',
       status: 'fail',
       title: `naming module is ${naming.value}`,
-      evidence: `${NAMING_METRICS_PATH} status ${naming.value}`,
+      evidence: `${path} status ${naming.value}`,
       cause,
       explanation,
       fix,
@@ -215,11 +225,42 @@ function namingFinding(http: HttpObservation, observed: Observations, target: Ta
       data: { status: failure.serverStatus ?? null },
     };
   }
+  if (failure.code === 'ERR_NACOS_AUTH') {
+    return { check: 'http.naming', status: 'skipped', title: `naming status not read: ${path} needs an admin login (HTTP ${failure.status ?? 403} "${failure.body ?? ''}"; see auth)` };
+  }
   if (failure.code === 'ERR_NACOS_API_ABSENT') {
-    return { check: 'http.naming', status: 'skipped', title: `naming status not available (${NAMING_METRICS_PATH} answers HTTP ${failure.status ?? '?'})` };
+    return { check: 'http.naming', status: 'skipped', title: `naming status not available (${path} answers HTTP ${failure.status ?? '?'})` };
   }
   // Network and protocol failures are reported once, by the readiness finding.
   return undefined;
+}
+
+/**
+ * Nacos 3 gates the v1 console API (410 on 3.0/3.1) and drops every v1/v2 API on 3.2+ (404)
+ * unless the legacy adapter is installed (NACOS-FACTS §2.3, §4 case 28): readiness probes on
+ * /v1/console/health/readiness (nacos-k8s manifests, compose files) and v1 HTTP clients fail.
+ */
+function v1ApiFinding(http: HttpObservation, observed: Observations, target: Target): Finding | undefined {
+  const v1 = http.readiness.v1;
+  if (v1.ok || v1.failure.code !== 'ERR_NACOS_API_ABSENT') return undefined;
+  const v3 = http.readiness.v3.ok || (observedMajorVersion(observed) ?? 0) >= 3;
+  if (!v3) return undefined;
+  const clientsToo = !http.naming.v1.ok && http.naming.v1.failure.code === 'ERR_NACOS_API_ABSENT';
+  const status = v1.failure.status ?? 404;
+  const detail = `${READINESS_PATHS.v1} answers HTTP ${status}${clientsToo ? `, and so does the v1 open API (${NAMING_METRICS_PATHS.v1})` : ''}`;
+  const { explanation, fix } = advice('V1_API_GONE', { target, observed, detail });
+  return {
+    check: 'http.v1-api',
+    status: 'warn',
+    title: clientsToo
+      ? 'the v1 HTTP API is gone on this Nacos 3: v1 clients and /v1/console/health/readiness probes fail'
+      : 'the v1 console API is closed on this Nacos 3: /v1/console/health/readiness probes fail',
+    evidence: detail,
+    cause: 'V1_API_GONE',
+    explanation,
+    fix,
+    data: { readinessStatus: status, v1ClientApi: !clientsToo },
+  };
 }
 
 export function classifyHttp(observed: Observations, target: Target): Finding[] {
@@ -231,6 +272,8 @@ export function classifyHttp(observed: Observations, target: Target): Finding[] 
   findings.push(stateFinding(http, observed));
   const naming = namingFinding(http, observed, target);
   if (naming) findings.push(naming);
+  const v1 = v1ApiFinding(http, observed, target);
+  if (v1) findings.push(v1);
   return findings;
 }
 
@@ -239,15 +282,17 @@ export const httpProbe: ObservingProbe<'http'> = {
   async observe(_target, context) {
     const { http, signal } = context;
     const get = <T>(run: (timeoutMs: number) => Promise<T>): Promise<Outcome<T>> => attempt(() => run(context.remaining()));
-    const [v1, v2, v3, stateV1, stateV3, naming] = await Promise.all([
+    const [v1, v2, v3, stateV1, stateV3, namingV1, namingV3] = await Promise.all([
       get((timeoutMs) => readiness(http, 'v1', timeoutMs, signal)),
       get((timeoutMs) => readiness(http, 'v2', timeoutMs, signal)),
       get((timeoutMs) => readiness(http, 'v3', timeoutMs, signal)),
       get(async (timeoutMs) => parseServerState(await http.json(STATE_PATHS.v1, { timeoutMs, signal, auth: false }), STATE_PATHS.v1)),
       get(async (timeoutMs) => parseServerState(await http.json(STATE_PATHS.v3, { timeoutMs, signal, auth: false }), STATE_PATHS.v3)),
-      get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATH, { timeoutMs, signal, auth: false }))),
+      get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATHS.v1, { timeoutMs, signal, auth: false }), NAMING_METRICS_PATHS.v1)),
+      // An admin API: it takes the login's token.
+      get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATHS.v3, { timeoutMs, signal }), NAMING_METRICS_PATHS.v3)),
     ]);
-    return { readiness: { v1, v2, v3 }, state: { v1: stateV1, v3: stateV3 }, naming };
+    return { readiness: { v1, v2, v3 }, state: { v1: stateV1, v3: stateV3 }, naming: { v1: namingV1!, v3: namingV3! } };
   },
   classify: classifyHttp,
 };
