@@ -4,7 +4,7 @@
  * (rendered by src/generate, so ports are never derived twice). Drawn from the failure catalogue
  * of NACOS-FACTS §4 and the nginx facts of §5. Pure.
  */
-import { formatHostPort } from '../address.js';
+import { formatHostPort, normalizeIp } from '../address.js';
 import { renderRunFlags } from '../generate/docker.js';
 import { resolveDockerOptions } from '../generate/docker-options.js';
 import { resolveNginxOptions } from '../generate/nginx-options.js';
@@ -75,16 +75,38 @@ function hostOf(facts: AdviceFacts): string {
   return facts.target.ip ?? facts.target.address.host;
 }
 
-/** The main port of the members behind the address: what they report, else the address's own port. */
+/**
+ * The members' main port where the server said it: its `server_port` (2.3+), the dialled port
+ * when the member list names the dialled address, or the one port all members share.
+ */
+function knownMainPort(facts: AdviceFacts): number | undefined {
+  if (facts.observed === undefined) return undefined;
+  const own = observedServerPort(facts.observed);
+  if (own !== undefined) return own;
+  const members = observedMembers(facts.observed) ?? [];
+  if (members.some((member) => normalizeIp(member.ip) === facts.target.ip && member.port === facts.target.port)) return facts.target.port;
+  const ports = new Set(members.map((member) => member.port));
+  return ports.size === 1 ? [...ports][0] : undefined;
+}
+
+/** The checked member's own main port, for advice about that member: what it said, else the dialled port. */
 function memberMainPort(facts: AdviceFacts): number {
-  return (facts.observed && observedServerPort(facts.observed)) ?? facts.target.port;
+  return knownMainPort(facts) ?? facts.target.port;
+}
+
+/**
+ * The main port inside the members' containers or behind the VIP: what the server said, else
+ * the image's and Nacos' default 8848 (a `-p 60001:8848` mapping keeps 8848 inside, §4 case 2).
+ */
+function backendMainPort(facts: AdviceFacts): number {
+  return knownMainPort(facts) ?? DEFAULT_MAIN_PORT;
 }
 
 /** Members as `host:port` for generator flags: from the member list, else a placeholder. */
 function upstreams(facts: AdviceFacts): { list: string[]; known: boolean } {
   const members = facts.observed && observedMembers(facts.observed);
   if (members && members.length > 0) return { list: members.map((member) => formatHostPort(member.ip, member.port)), known: true };
-  return { list: [`<member>:${memberMainPort(facts)}`], known: false };
+  return { list: [`<member>:${backendMainPort(facts)}`], known: false };
 }
 
 /** `nacos-doctor nginx ...`, checked by the generator's own option resolution when the members are known. */
@@ -108,7 +130,7 @@ function proxyCommand(facts: AdviceFacts): string {
 /** `-p P:S -p P+1000:S+1000`, from the docker generator. */
 function dockerFlags(facts: AdviceFacts): string | undefined {
   try {
-    const options = resolveDockerOptions({ 'host-port': String(facts.target.port), 'container-port': String(memberMainPort(facts)) });
+    const options = resolveDockerOptions({ 'host-port': String(facts.target.port), 'container-port': String(backendMainPort(facts)) });
     return renderRunFlags(options).trim().split('\n').at(-1);
   } catch {
     return undefined;
@@ -127,7 +149,8 @@ function forwardAsTcp(facts: AdviceFacts, intro: string, mappings: boolean): str
   if (mappings) {
     const docker = dockerFlags(facts);
     if (docker) lines.push(`  docker run port flags:        ${docker}`);
-    lines.push(`  Kubernetes Service:           nacos-doctor docker --host-port ${facts.target.port} --container-port ${memberMainPort(facts)} --k8s`);
+    lines.push(`  Kubernetes Service:           nacos-doctor docker --host-port ${facts.target.port} --container-port ${backendMainPort(facts)} --k8s`);
+    if (knownMainPort(facts) === undefined) lines.push(`  (container port ${DEFAULT_MAIN_PORT} is the Nacos default: the server did not say its own; use yours if NACOS_APPLICATION_PORT changes it)`);
   }
   return lines.join('\n');
 }
@@ -136,11 +159,16 @@ function clientGrpcPort(facts: AdviceFacts): string {
   return String(safeRolePort(facts.target.port, 'client-grpc') ?? formatOffset('client-grpc'));
 }
 
-/** `the member's gRPC port 9848`, or `each member's gRPC port (its main port + 1000, e.g. 9848)` when their main ports differ. */
+/**
+ * `the members' gRPC port 9848`; `each member's gRPC port (its main port + 1000, e.g. 9848)` when
+ * their main ports differ; `(their main port + 1000: 9848 by default)` when nothing said it.
+ */
 function memberGrpcPort(facts: AdviceFacts): string {
-  const port = String(safeRolePort(memberMainPort(facts), 'client-grpc') ?? formatOffset('client-grpc'));
+  const port = String(safeRolePort(backendMainPort(facts), 'client-grpc') ?? formatOffset('client-grpc'));
   const members = facts.observed && observedMembers(facts.observed);
-  return members && new Set(members.map((member) => member.port)).size > 1 ? `each member's gRPC port (its main port + 1000, e.g. ${port})` : `the members' gRPC port ${port}`;
+  if (members && new Set(members.map((member) => member.port)).size > 1) return `each member's gRPC port (its main port + 1000, e.g. ${port})`;
+  if (knownMainPort(facts) === undefined) return `the members' gRPC port (their main port + 1000: ${port} by default)`;
+  return `the members' gRPC port ${port}`;
 }
 
 const PROXY_SPLITS =
@@ -189,7 +217,7 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
         facts,
         [
           `open port ${clientGrpcPort(facts)} of ${hostOf(facts)} to the clients, as plain TCP to ${memberGrpcPort(facts)}:`,
-          `  on a member:                  ss -ltnp 'sport = :${safeRolePort(memberMainPort(facts), 'client-grpc') ?? ''}'   (Nacos 2.x/3.x listens there; else see logs/start.out)`,
+          `  on a member:                  ss -ltnp 'sport = :${safeRolePort(backendMainPort(facts), 'client-grpc') ?? ''}'   (Nacos 2.x/3.x listens on its main port + 1000; else see logs/start.out)`,
         ].join('\n'),
         true,
       ),
@@ -222,14 +250,21 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     fix: 'use a main port from 1001 to 64534',
   }),
   OFFSET_NOT_KEPT: (facts) => {
-    const serverPort = memberMainPort(facts);
+    const serverPort = knownMainPort(facts);
+    const translated =
+      serverPort === undefined
+        ? `you gave port ${facts.target.port}, where no member runs (the server does not report its own port: Nacos before 2.3), so a VIP, NAT, load balancer or port mapping translates it`
+        : `you gave port ${facts.target.port}, but the server reports its own main port ${serverPort} (server_port): a VIP, NAT, load balancer or port mapping translates the port`;
     return {
       explanation:
-        `you gave port ${facts.target.port}, but the server reports its own main port ${serverPort} (server_port): a VIP, NAT, load balancer or port ` +
-        `mapping translates the port. Clients compute the gRPC port on their side of the mapping: ${facts.target.port} + 1000 = ${clientGrpcPort(facts)}, ` +
+        `${translated}. Clients compute the gRPC port on their side of the mapping: ${facts.target.port} + 1000 = ${clientGrpcPort(facts)}, ` +
         `and that must reach ${memberGrpcPort(facts)}` +
         (facts.target.port < 1024 ? ` (a VIP on port ${facts.target.port} makes clients dial ${clientGrpcPort(facts)})` : ''),
-      fix: forwardAsTcp(facts, `make the VIP or mapping forward ${clientGrpcPort(facts)} to ${memberGrpcPort(facts)} as plain TCP, next to ${facts.target.port} -> ${serverPort}:`, true),
+      fix: forwardAsTcp(
+        facts,
+        `make the VIP or mapping forward ${clientGrpcPort(facts)} to ${memberGrpcPort(facts)} as plain TCP, next to ${facts.target.port} -> ${serverPort ?? `the members' main port (${DEFAULT_MAIN_PORT} by default)`}:`,
+        true,
+      ),
     };
   },
   HTTP_NO_ANSWER: () => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyTcp, checkedRoles } from '../../../src/doctor/probes/tcp.js';
-import { dials, only, options, target } from '../factories.js';
+import { dials, http, ok, only, options, state, target } from '../factories.js';
 
 describe('classifyTcp', () => {
   it('passes every open port with its connect time', () => {
@@ -19,6 +19,14 @@ describe('classifyTcp', () => {
     expect(finding.explanation).toContain('Client not connected, current status:STARTING');
     expect(finding.fix).toContain('9848');
     expect(finding.fix).toContain('-p 8848:8848 -p 9848:9848');
+  });
+
+  it('publishes the default container ports when the server does not report its own (Docker -p H:8848, catalogue case 2)', () => {
+    const before23 = http({ state: { v1: ok(state({ version: '2.2.3', server_port: undefined })) } });
+    const finding = only(classifyTcp({ tcp: dials(39999, { 'client-grpc': 'refused' }), http: before23 }, target('10.0.0.1:39999'), options()), 'tcp.client-grpc');
+    expect(finding.fix).toContain('-p 39999:8848 -p 40999:9848');
+    expect(finding.fix).not.toContain('-p 39999:39999');
+    expect(finding.fix).toContain('container port 8848 is the Nacos default');
   });
 
   it('tells refused, timed out and reset apart', () => {
