@@ -224,9 +224,12 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     };
   },
   SERVER_PORT_CLOSED: (facts) => ({
-    explanation:
-      `members reach each other on ${formatOffset('cluster-grpc')} (gRPC between members) and ${formatOffset('raft')} (Raft). Clients never use these ` +
-      'ports and the Nacos docs advise not to expose them to clients, so from a client network this is expected',
+    explanation: facts.options?.cluster
+      ? `members reach each other on ${formatOffset('cluster-grpc')} (gRPC between members) and ${formatOffset('raft')} (Raft), and --cluster checks them ` +
+        'as a member would: where a member cannot reach another on these ports, data stops syncing, the member is marked SUSPICIOUS or DOWN, and a Raft ' +
+        'group without a majority has no leader ("server is DOWN now")'
+      : `members reach each other on ${formatOffset('cluster-grpc')} (gRPC between members) and ${formatOffset('raft')} (Raft). Clients never use these ` +
+        'ports and the Nacos docs advise not to expose them to clients, so from a client network this is expected',
     fix: facts.options?.cluster
       ? `open TCP ${facts.port ?? formatOffset(facts.role ?? 'cluster-grpc')} between the members (firewall, security group, the headless Service: nacos-doctor docker --host-port ${facts.target.port} --k8s --headless)`
       : 'nothing to do for clients; run with --cluster from another member to require these ports',

@@ -37,7 +37,12 @@ describe('classifyTcp', () => {
   it('only warns about the server-side ports from a client network, and fails them with --cluster', () => {
     const observed = { tcp: dials(8848, { 'cluster-grpc': 'refused', raft: 'timeout' }) };
     expect(classifyTcp(observed, target(), options()).filter((finding) => finding.status !== 'ok').map((finding) => finding.status)).toEqual(['warn', 'warn']);
-    expect(classifyTcp(observed, target(), options({ cluster: true })).filter((finding) => finding.status !== 'ok').map((finding) => finding.status)).toEqual(['fail', 'fail']);
+    const asMember = classifyTcp(observed, target(), options({ cluster: true })).filter((finding) => finding.status !== 'ok');
+    expect(asMember.map((finding) => finding.status)).toEqual(['fail', 'fail']);
+    const refused = asMember.find((finding) => finding.cause === 'SERVER_PORT_CLOSED')!;
+    expect(refused.explanation).not.toContain('expected');
+    expect(refused.explanation).toContain('no leader');
+    expect(classifyTcp(observed, target(), options())[2]!.explanation).toContain('from a client network this is expected');
   });
 
   it('checks P-1000 only with --cluster', () => {
