@@ -64,6 +64,8 @@ export interface AdviceFacts {
   readonly port?: number;
   /** A measured fact the explanation quotes (a status line, a cut time, a server header). */
   readonly detail?: string;
+  /** What the finding says about the checked member itself (e.g. its own state in its member list). */
+  readonly self?: string;
 }
 
 export interface Advice {
@@ -299,7 +301,11 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     explanation:
       `the port answers HTTP, but no Nacos API exists under "${facts.target.contextPath || '/'}": the server uses another context path ` +
       '(nacos.server.contextPath / server.servlet.contextPath), or this is not the Nacos main port (another service, or the 3.x console port 8080)',
-    fix: `pass the context path the server uses (--context-path /nacos, or / for none), or give the main port (default ${DEFAULT_MAIN_PORT})`,
+    fix:
+      facts.target.address.contextPath === undefined
+        ? `pass the context path the server uses (--context-path /nacos, or / for none), or give the main port (default ${DEFAULT_MAIN_PORT})`
+        : `the address itself carries the context path "${facts.target.address.contextPath}", which wins over --context-path: write the path the server uses into the address ` +
+          `(e.g. ${facts.target.address.scheme}://${formatHostPort(facts.target.address.host, facts.target.port)}/nacos), or give the main port (default ${DEFAULT_MAIN_PORT})`,
   }),
   NOT_READY: () => ({
     explanation: 'the member answers, but its modules report they are not ready: it is still starting, or naming/config cannot work (most often no Raft leader)',
@@ -317,9 +323,18 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     fix: raftNoLeaderFix(memberMainPort(facts)),
   }),
   RAFT_NO_LEADER: (facts) => ({ explanation: RAFT_NO_LEADER_EXPLANATION, fix: raftNoLeaderFix(memberMainPort(facts)) }),
-  MEMBER_NOT_UP: () => ({
-    explanation: 'this member sees another member as not UP: it is down, restarting, or unreachable from here on its main and cluster ports; clients sent to it fail',
-    fix: 'check that member from here and from a member: nacos-doctor check <member>:<port> --cluster',
+  MEMBER_NOT_UP: (facts) => ({
+    explanation: [
+      ...(facts.self
+        ? [`the member checked here lists itself as not UP (${facts.self}): it is still starting, or has not joined its cluster (it cannot reach the other members on their main and cluster ports); clients sent to it fail`]
+        : []),
+      ...(facts.detail || !facts.self
+        ? [`this member sees ${facts.self ? 'also ' : ''}${facts.detail ? `${facts.detail} as` : 'another member'} not UP: down, restarting, or unreachable from this member on its main and cluster ports; clients sent to it fail`]
+        : []),
+    ].join('. '),
+    fix: facts.self
+      ? `on ${hostOf(facts)}: logs/start.out and logs/nacos-cluster.log say why; check it as a member: nacos-doctor check ${formatHostPort(hostOf(facts), facts.target.port)} --cluster`
+      : 'check that member from here and from a member: nacos-doctor check <member>:<port> --cluster',
   }),
   V1_API_GONE: (facts) => ({
     explanation:

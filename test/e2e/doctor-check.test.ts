@@ -225,6 +225,16 @@ describe('check a member with a fault', () => {
     expect(finding(report, 'http.readiness')).toMatchObject({ status: 'fail', cause: 'NOT_NACOS_HTTP' });
     expect(finding(report, 'auth').status).toBe('skipped');
     expect(findings(report).map((item) => item.title).join('\n')).not.toContain('auth is off');
+    expect(findings(report).map((item) => item.check)).not.toContain('cluster.members');
+    expect(finding(report, 'http.readiness').fix).toContain('the address itself carries the context path "/wrong"');
+  });
+
+  it('writes IPv6 members and Raft leaders with brackets', async () => {
+    const { cluster } = await sim({ nodes: 2, host: '::1' });
+    const report = await check({ address: [cluster.member(0).addresses.serverAddr] });
+    const list = finding(report, 'cluster.members');
+    expect(list.evidence).toMatch(/^\[::1\]:\d+ UP, \[::1\]:\d+ UP$/);
+    expect(finding(report, 'cluster.raft').evidence).toMatch(/led by \[::1\]:\d+$/);
   });
 
   it('never prints a password or token, not in --json and not in debug logs', async () => {

@@ -6,9 +6,12 @@
  * token when auth is on, so they share the target's login.
  */
 import { parseClusterNodes, type ClusterNode } from '../../nacos/cluster-nodes.js';
+import { formatHostPort, normalizeIp } from '../../address.js';
+import { isValidPort } from '../../ports.js';
+import { plural } from '../../text.js';
 import { advice } from '../advice.js';
 import { attempt, type Outcome } from '../failure.js';
-import { observedMembers } from '../observed.js';
+import { observedMembers, observedServerPort, observedState } from '../observed.js';
 import type { ObservingProbe, Observations, Target } from '../probe.js';
 import type { Finding } from '../report.js';
 
@@ -26,31 +29,55 @@ export interface RaftView {
   readonly leaderless: readonly string[];
 }
 
+/** A member as `host:port`, IPv6 in brackets (Nacos writes `::1:8848`). */
+function shown(member: ClusterNode): string {
+  return formatHostPort(member.ip, member.port);
+}
+
+/** A Raft endpoint as Nacos writes it (`10.0.0.1:7848`, `::1:7848`), with IPv6 in brackets. */
+export function showEndpoint(endpoint: string): string {
+  const colon = endpoint.lastIndexOf(':');
+  const port = Number(endpoint.slice(colon + 1));
+  if (colon <= 0 || !isValidPort(port)) return endpoint;
+  return formatHostPort(endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port);
+}
+
 export function raftViews(members: readonly ClusterNode[]): RaftView[] {
   const groups = new Map<string, { leaders: Set<string>; leaderless: string[] }>();
   for (const member of members) {
     for (const group of member.raftGroups) {
       const view = groups.get(group.group) ?? { leaders: new Set<string>(), leaderless: [] };
-      if (group.leader === undefined) view.leaderless.push(member.address);
-      else view.leaders.add(group.leader);
+      if (group.leader === undefined) view.leaderless.push(shown(member));
+      else view.leaders.add(showEndpoint(group.leader));
       groups.set(group.group, view);
     }
   }
   return [...groups].map(([group, view]) => ({ group, leaders: [...view.leaders], leaderless: view.leaderless }));
 }
 
+/** Whether `member` is the one the target reached (its own port, when it said it, else the dialled one). */
+function isChecked(member: ClusterNode, observed: Observations, target: Target): boolean {
+  return normalizeIp(member.ip) === target.ip && member.port === (observedServerPort(observed) ?? target.port);
+}
+
 function listFinding(members: readonly ClusterNode[], observed: Observations, target: Target): Finding {
-  const states = members.map((member) => `${member.address} ${member.state ?? '?'}`).join(', ');
+  const states = members.map((member) => `${shown(member)} ${member.state ?? '?'}`).join(', ');
   const notUp = members.filter((member) => member.state !== 'UP');
   const data = { members: members.length, notUp: notUp.length };
   if (notUp.length === 0) {
-    return { check: 'cluster.members', status: 'ok', title: `${members.length} member${members.length === 1 ? '' : 's'}, all UP`, evidence: states, data };
+    return { check: 'cluster.members', status: 'ok', title: `${plural(members.length, 'member')}, all UP`, evidence: states, data };
   }
-  const { explanation, fix } = advice('MEMBER_NOT_UP', { target, observed });
+  const self = notUp.find((member) => isChecked(member, observed, target));
+  const { explanation, fix } = advice('MEMBER_NOT_UP', {
+    target,
+    observed,
+    ...(self ? { self: `${shown(self)} ${self.state ?? '?'}` } : {}),
+    ...(notUp.some((member) => member !== self) ? { detail: notUp.filter((member) => member !== self).map(shown).join(', ') } : {}),
+  });
   return {
     check: 'cluster.members',
     status: 'warn',
-    title: `${notUp.length} of ${members.length} members not UP: ${notUp.map((member) => `${member.address} ${member.state ?? '?'}`).join(', ')}`,
+    title: `${notUp.length} of ${members.length} members not UP: ${notUp.map((member) => `${shown(member)} ${member.state ?? '?'}`).join(', ')}${self ? ' (including the member checked here)' : ''}`,
     evidence: states,
     cause: 'MEMBER_NOT_UP',
     explanation,
@@ -73,7 +100,7 @@ function raftFinding(members: readonly ClusterNode[], observed: Observations, ta
   return {
     check: 'cluster.raft',
     status: 'fail',
-    title: `Raft group${broken.length === 1 ? '' : 's'} without a leader: ${broken.map((view) => view.group).join(', ')}`,
+    title: `Raft ${broken.length === 1 ? 'group' : 'groups'} without a leader: ${broken.map((view) => view.group).join(', ')}`,
     evidence: broken.map((view) => `${view.group}: no leader seen by ${view.leaderless.join(', ') || 'any member'}`).join('; '),
     cause: 'RAFT_NO_LEADER',
     explanation,
@@ -100,9 +127,10 @@ export function classifyMembers(observed: Observations, target: Target): Finding
     ];
   }
   const absent = failures.every((failure) => failure.code === 'ERR_NACOS_API_ABSENT');
-  // Network failures are reported by the TCP and readiness findings.
-  if (!absent) return [];
-  return [{ check: 'cluster.members', status: 'skipped', title: 'member list not available on this version without admin rights' }];
+  const version = observedState(observed)?.version;
+  // Network failures, and 404s where no Nacos answers at all (a wrong context path), are the readiness finding's.
+  if (!absent || version === undefined) return [];
+  return [{ check: 'cluster.members', status: 'skipped', title: `member list not available: Nacos ${version} answers HTTP ${failures[0]?.status ?? 404} on ${PATHS.v1} and ${PATHS.v3}` }];
 }
 
 export const membersProbe: ObservingProbe<'members'> = {

@@ -89,6 +89,10 @@ describe('classifyHttp', () => {
     const wrongPath = classifyHttp({ http: http({ readiness: { v1: absent, v2: absent, v3: absent } }), tcp: dials(8848) }, target());
     expect(wrongPath[0]).toMatchObject({ cause: 'NOT_NACOS_HTTP' });
     expect(wrongPath[0]!.fix).toContain('--context-path');
+    const inUrl = classifyHttp({ http: http({ readiness: { v1: absent, v2: absent, v3: absent } }), tcp: dials(8848) }, target('http://10.0.0.1:8848/wrong'));
+    expect(inUrl[0]!.fix).toContain('the address itself carries the context path "/wrong", which wins over --context-path');
+    expect(inUrl[0]!.fix).toContain('http://10.0.0.1:8848/nacos');
+    expect(inUrl[0]!.fix).not.toContain('pass the context path');
     const binary = failed<never>({ code: 'ERR_CONNECT', errno: 'HPE_INVALID_CONSTANT', phase: 'response' });
     const grpcPort = classifyHttp({ http: http({ readiness: { v1: binary, v2: binary, v3: binary } }), tcp: dials(9848) }, target('10.0.0.1:9848'));
     expect(grpcPort[0]).toMatchObject({ cause: 'NOT_HTTP' });
