@@ -5,6 +5,7 @@
  * of NACOS-FACTS §4 and the nginx facts of §5. Pure.
  */
 import { formatHostPort, normalizeIp } from '../address.js';
+import { isLoopbackHost } from '../net/loopback.js';
 import { renderRunFlags } from '../generate/docker.js';
 import { resolveDockerOptions } from '../generate/docker-options.js';
 import { resolveNginxOptions } from '../generate/nginx-options.js';
@@ -427,6 +428,20 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
   }),
 };
 
+/** Causes where a loopback address is itself a likely mistake (§4 case 15). */
+const LOOPBACK_CAUSES: ReadonlySet<CheckCause> = new Set(['MAIN_PORT_CLOSED', 'GRPC_PORT_CLOSED']);
+
+function onLoopback(target: Target): boolean {
+  return isLoopbackHost(target.address.host) || (target.ip !== undefined && isLoopbackHost(target.ip));
+}
+
 export function advice(cause: CheckCause, facts: AdviceFacts): Advice {
-  return ADVICE[cause](facts);
+  const given = ADVICE[cause](facts);
+  if (!LOOPBACK_CAUSES.has(cause) || !onLoopback(facts.target)) return given;
+  return {
+    explanation:
+      `${given.explanation}. ${facts.target.address.host} is a loopback address: an app in a container that is given "localhost" or 127.0.0.1 reaches its ` +
+      'own container, not the host or the Nacos container, and gets exactly this refusal ("Connection refused: /127.0.0.1:9848")',
+    fix: `${given.fix}\nif the client runs in a container: give it the address of the host or of the Nacos service (the compose service name, the Kubernetes Service, host.docker.internal), not localhost`,
+  };
 }

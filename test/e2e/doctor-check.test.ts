@@ -8,6 +8,7 @@ import { resolveCheckOptions, type CheckFlags } from '../../src/doctor/check-opt
 import { runCheck } from '../../src/doctor/check.js';
 import { renderJson } from '../../src/doctor/render-json.js';
 import { exitCodeOf, type Finding, type Report } from '../../src/doctor/report.js';
+import { findFreeBasePort } from '../../src/net/free-port.js';
 import { rolePort } from '../../src/ports.js';
 import { startBlackHole } from '../helpers/black-hole.js';
 import { startProxy } from '../helpers/proxy.js';
@@ -183,6 +184,15 @@ describe('check a member with a fault', () => {
     expect(finding(report, 'http.readiness')).toMatchObject({ status: 'fail', cause: 'HTTP_NO_ANSWER' });
     expect(finding(report, 'h2.client-grpc')).toMatchObject({ status: 'fail', cause: 'BLACK_HOLE', data: { verdict: 'black-hole' } });
     expect(finding(report, 'grpc.client-grpc')).toMatchObject({ status: 'fail', cause: 'BLACK_HOLE' });
+  });
+
+  it('a loopback address that refuses: the hint that "localhost" in a container is the container itself', async () => {
+    const port = await findFreeBasePort({ host: '127.0.0.1', roles: ['main', 'client-grpc', 'cluster-grpc'] });
+    const report = await check({ address: [`127.0.0.1:${port}`] });
+    const main = finding(report, 'tcp.main');
+    expect(main).toMatchObject({ status: 'fail', cause: 'MAIN_PORT_CLOSED', data: { outcome: 'refused' } });
+    expect(main.explanation).toContain('an app in a container that is given "localhost" or 127.0.0.1 reaches its own container');
+    expect(main.fix).toContain('not localhost');
   });
 
   it('a port whose connects hang (SYN dropped) is a timeout, told apart from refused', { timeout: 15_000 }, async () => {

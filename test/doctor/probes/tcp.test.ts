@@ -29,6 +29,16 @@ describe('classifyTcp', () => {
     expect(finding.fix).toContain('container port 8848 is the Nacos default');
   });
 
+  it('adds the container hint to a refused loopback address, and only there (catalogue case 15)', () => {
+    for (const input of ['127.0.0.1:8848', 'localhost:8848', '[::1]:8848']) {
+      const finding = only(classifyTcp({ tcp: dials(8848, { main: 'refused' }) }, target(input), options()), 'tcp.main');
+      expect(finding.explanation, input).toContain('reaches its own container');
+      expect(finding.fix, input).toContain('not localhost');
+    }
+    const remote = only(classifyTcp({ tcp: dials(8848, { main: 'refused' }) }, target(), options()), 'tcp.main');
+    expect(remote.fix).not.toContain('localhost');
+  });
+
   it('tells refused, timed out and reset apart', () => {
     const findings = classifyTcp({ tcp: dials(8848, { main: 'refused', 'client-grpc': 'timeout', 'cluster-grpc': 'reset' }) }, target(), options({ cluster: true }));
     expect(findings.map((finding) => finding.cause)).toEqual(['MAIN_PORT_CLOSED', 'PORT_FILTERED', 'PORT_RESET']);
