@@ -45,6 +45,7 @@ export const CHECK_CAUSES = [
   'BLACK_HOLE',
   'CLOSED_ON_PREFACE',
   'NOT_NACOS_GRPC',
+  'GRPC_TO_MAIN_PORT',
   'PROXY_BAD_GATEWAY',
   'GRPC_FAILED',
   'CONNECTION_CUT',
@@ -400,6 +401,13 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
   NOT_NACOS_GRPC: (facts) => ({
     explanation: `the port answers, but not as a Nacos gRPC server${facts.detail ? ` (${facts.detail})` : ''}: it may forward to the member's HTTP port or to another service (a stream listen Y+1000 with proxy_pass to 8848 instead of 9848 is a known mistake)`,
     fix: `make ${facts.port ?? 'this port'} forward to ${memberGrpcPort(facts)}`,
+  }),
+  GRPC_TO_MAIN_PORT: (facts) => ({
+    explanation:
+      `${facts.port ?? 'the gRPC port'} answers like a member's main HTTP port${facts.detail ? ` (${facts.detail})` : ''}: the proxy, VIP or mapping in front sends ` +
+      `P+1000 to the members' main port (8848) instead of their gRPC port (9848), e.g. nginx stream "listen Y+1000; proxy_pass <member>:8848". ` +
+      'Clients fail with "Server check fail ... UNAVAILABLE: Network closed for unknown reason"',
+    fix: forwardAsTcp(facts, `make ${facts.port ?? clientGrpcPort(facts)} forward to ${memberGrpcPort(facts)}, not to the main port (stream: listen ${facts.port ?? 'P+1000'}; proxy_pass <member>:<its main port + 1000>):`, true),
   }),
   PROXY_BAD_GATEWAY: (facts) => ({
     explanation: `a proxy on the gRPC port answered the call itself${facts.detail ? ` (${facts.detail})` : ''}: it terminates HTTP/2 and could not reach its upstream`,

@@ -42,6 +42,7 @@ interface Fronts {
   readonly vip: number;
   readonly shortIdle: number;
   readonly http2ShortRead: number;
+  readonly toMain: number;
 }
 
 function config(dir: string, sim: SimHarness, fronts: Fronts): string {
@@ -73,6 +74,9 @@ stream {
   # TCP, but an idle timeout shorter than the client heartbeat (failure case 10).
   server { listen ${at(fronts.shortIdle)}; proxy_pass main; }
   server { listen ${at(fronts.shortIdle, 'client-grpc')}; proxy_pass grpc; proxy_timeout 1s; }
+  # Y+1000 forwarded to the members' main port instead of their gRPC port (failure case 6).
+  server { listen ${at(fronts.toMain)}; proxy_pass main; }
+  server { listen ${at(fronts.toMain, 'client-grpc')}; proxy_pass main; }
 }
 http {
   access_log off;
@@ -96,7 +100,7 @@ describe('check through nginx in front of a 3-member nacos-sim', () => {
   beforeAll(async () => {
     sim = await startSim({ nodes: 3 });
     const free = (): Promise<number> => findFreeBasePort({ host: HOST, roles: ['main', 'client-grpc', 'cluster-grpc'] });
-    fronts = { stream: await free(), http2: await free(), http1: await free(), vip: await free(), shortIdle: await free(), http2ShortRead: await free() };
+    fronts = { stream: await free(), http2: await free(), http1: await free(), vip: await free(), shortIdle: await free(), http2ShortRead: await free(), toMain: await free() };
     nginx = await startNginx((dir) => config(dir, sim, fronts));
   });
 
@@ -160,6 +164,16 @@ describe('check through nginx in front of a 3-member nacos-sim', () => {
     expect(offset.explanation).toContain(`${fronts.vip} + 1000 = ${clientPort}`);
     expect(offset.fix).toContain(`forward ${clientPort}`);
     expect(finding(report, 'tcp.client-grpc').cause).toBe('GRPC_PORT_CLOSED');
+  });
+
+  it('stream forwarding Y+1000 to the members\' main port: P+1000 answers the Nacos HTTP API, named as the cause with the fix', async () => {
+    const report = await check({ address: [formatHostPort(HOST, fronts.toMain)] });
+    const h2 = finding(report, 'h2.client-grpc');
+    expect(h2).toMatchObject({ status: 'fail', cause: 'GRPC_TO_MAIN_PORT', data: { answersHttpApi: true } });
+    // nginx balances P and P+1000 on their own, so P+1000 may reach another member than P did.
+    expect(h2.evidence).toMatch(/answers Nacos 2\.5\.1 \(server_port \d+\), (the same server as P|the main port of a listed member)/);
+    expect(h2.fix).toContain(`make ${rolePort(fronts.toMain, 'client-grpc')} forward to each member's gRPC port`);
+    expect(finding(report, 'grpc.client-grpc')).toMatchObject({ status: 'fail', cause: 'GRPC_TO_MAIN_PORT' });
   });
 
   it('--hold: a stream proxy_timeout shorter than the heartbeat cuts the registered connection', async () => {

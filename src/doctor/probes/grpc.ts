@@ -26,7 +26,7 @@ import { attempt, formatMs, type Failure, type Outcome } from '../failure.js';
 import { observedDial } from '../observed.js';
 import type { ObservingProbe, Observations, ProbeContext, Target } from '../probe.js';
 import type { Finding } from '../report.js';
-import { grpcRoles, h2VerdictOf, type GrpcRole } from './h2.js';
+import { grpcRoles, h2VerdictOf, mainApiOnGrpcPort, type GrpcRole } from './h2.js';
 
 export interface ServerCheckResult {
   readonly connectionId: string;
@@ -132,6 +132,7 @@ export function parseConnectionId(connectionId: string): { ip: string; port: num
 /** Why a step failed, as a cause, using what the fingerprint saw on the same port. */
 function causeOf(failure: Failure, observed: Observations, role: GrpcRole): CheckCause {
   if (failure.errorCode === NacosErrorCode.INVALID_SERVER_STATUS) return 'SERVER_STARTING';
+  if (mainApiOnGrpcPort(observed, role)) return 'GRPC_TO_MAIN_PORT';
   if (failure.code === 'ERR_GRPC_HTTP') return failure.status === 502 || failure.status === 503 || failure.status === 504 ? 'PROXY_BAD_GATEWAY' : 'H2_TERMINATING_PROXY';
   const verdict = h2VerdictOf(observed, role);
   if (verdict === 'http1') return 'HTTP1_PROXY';

@@ -35,7 +35,7 @@ export const READINESS_PATHS: Readonly<Record<ReadinessApi, string>> = {
   v3: '/v3/admin/core/state/readiness',
 };
 
-const STATE_PATHS = { v1: '/v1/console/server/state', v3: '/v3/admin/core/state' } as const;
+export const STATE_PATHS = { v1: '/v1/console/server/state', v3: '/v3/admin/core/state' } as const;
 export const NAMING_METRICS_PATHS = { v1: '/v1/ns/operator/metrics', v3: '/v3/admin/ns/ops/metrics' } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -68,6 +68,11 @@ async function readiness(http: NacosHttpClient, api: ReadinessApi, timeoutMs: nu
     }
     throw error;
   }
+}
+
+/** The server state from one API generation; open on every version that has it (no token). */
+export async function serverStateOf(http: NacosHttpClient, api: keyof typeof STATE_PATHS, timeoutMs: number, signal: AbortSignal): Promise<ServerState> {
+  return parseServerState(await http.json(STATE_PATHS[api], { timeoutMs, signal, auth: false }), STATE_PATHS[api]);
 }
 
 function namingStatus(body: unknown, path: string): string {
@@ -286,8 +291,8 @@ export const httpProbe: ObservingProbe<'http'> = {
       get((timeoutMs) => readiness(http, 'v1', timeoutMs, signal)),
       get((timeoutMs) => readiness(http, 'v2', timeoutMs, signal)),
       get((timeoutMs) => readiness(http, 'v3', timeoutMs, signal)),
-      get(async (timeoutMs) => parseServerState(await http.json(STATE_PATHS.v1, { timeoutMs, signal, auth: false }), STATE_PATHS.v1)),
-      get(async (timeoutMs) => parseServerState(await http.json(STATE_PATHS.v3, { timeoutMs, signal, auth: false }), STATE_PATHS.v3)),
+      get((timeoutMs) => serverStateOf(http, 'v1', timeoutMs, signal)),
+      get((timeoutMs) => serverStateOf(http, 'v3', timeoutMs, signal)),
       get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATHS.v1, { timeoutMs, signal, auth: false }), NAMING_METRICS_PATHS.v1)),
       // An admin API: it takes the login's token.
       get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATHS.v3, { timeoutMs, signal }), NAMING_METRICS_PATHS.v3)),
