@@ -27,6 +27,7 @@ export const CHECK_CAUSES = [
   'OFFSET_NOT_KEPT',
   'HTTP_NO_ANSWER',
   'NOT_HTTP',
+  'ADDRESS_IS_GRPC_PORT',
   'HTTPS_FAILED',
   'NOT_NACOS_HTTP',
   'NOT_READY',
@@ -285,6 +286,19 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       'the address names the wrong port: clients add 1000 themselves, and the server logs "Unexpected HTTP/1.x request"',
     fix: `give the clients the main port (${isValidPort(mainPortOf(facts.target.port, 'client-grpc')) ? mainPortOf(facts.target.port, 'client-grpc') : 'P'} if this is P+1000), not the gRPC port`,
   }),
+  ADDRESS_IS_GRPC_PORT: (facts) => {
+    const main = mainPortOf(facts.target.port, 'client-grpc');
+    const mainText = isValidPort(main) ? String(main) : 'P';
+    return {
+      explanation:
+        `${facts.target.port} is a Nacos gRPC port (a member's main port + 1000): it speaks HTTP/2 only. Clients given it call the HTTP API on it ` +
+        '(login, config) and the server logs "Unexpected HTTP/1.x request: POST /nacos/v1/auth/users/login"; they also add 1000 themselves and dial ' +
+        `${safeRolePort(facts.target.port, 'client-grpc') ?? 'P+1000'} for gRPC, where nothing Nacos listens`,
+      fix:
+        `point serverAddr at the main port ${mainText} (= ${facts.target.port} - 1000): ${formatHostPort(facts.target.address.host, isValidPort(main) ? main : facts.target.port)}; ` +
+        'clients add 1000 themselves (if this is the cluster port P+1001, the main port is 1001 lower)',
+    };
+  },
   HTTPS_FAILED: (facts) =>
     CERTIFICATE_ERRNO.test(facts.detail ?? '')
       ? {

@@ -32,6 +32,8 @@ export interface Failure {
   readonly http2Code?: number;
   /** A Nacos response's errorCode (300, 301, 403, ...). */
   readonly errorCode?: number;
+  /** Hex of the first bytes of an answer that was not HTTP. */
+  readonly received?: string;
 }
 
 /** Longest body quoted in a failure. */
@@ -44,7 +46,7 @@ function defined<T extends object>(value: T): T {
 export function failureOf(error: unknown): Failure {
   const message = describeError(error);
   if (error instanceof ConnectError) return defined({ code: error.code, message, errno: error.errno, phase: 'connect' });
-  if (error instanceof NacosNetworkError) return defined({ code: error.code, message, errno: error.errno, phase: error.phase });
+  if (error instanceof NacosNetworkError) return defined({ code: error.code, message, errno: error.errno, phase: error.phase, received: error.received });
   if (error instanceof NacosHttpError) {
     return defined({
       code: error.code,

@@ -69,6 +69,9 @@ export interface NacosResponse {
   readonly elapsedMs: number;
 }
 
+/** How much of an answer that is not HTTP is kept for diagnosis. */
+const MAX_RECEIVED_BYTES = 256;
+
 const LOGIN_PATHS = { v1: '/v1/auth/login', v3: '/v3/auth/user/login' } as const;
 
 const WAITING_FOR: Readonly<Record<NetworkPhase, string>> = { connect: 'connecting', tls: 'in the TLS handshake', response: 'waiting for the answer' };
@@ -225,7 +228,16 @@ export class NacosHttpClient {
         const errno = errnoCode(error) ?? 'UNKNOWN';
         const detail = error instanceof Error ? error.message : String(error);
         const during = phase === 'tls' ? ' during the TLS handshake' : '';
-        return new NacosNetworkError(connectFailureOf(errno), { errno, phase, url: shownUrl, message: `${method} ${shownUrl} failed${during}: ${errno} (${detail})`, cause: error });
+        // node:http keeps the bytes it could not parse: they tell what answered instead of HTTP.
+        const raw = (error as { rawPacket?: unknown }).rawPacket;
+        return new NacosNetworkError(connectFailureOf(errno), {
+          errno,
+          phase,
+          url: shownUrl,
+          message: `${method} ${shownUrl} failed${during}: ${errno} (${detail})`,
+          cause: error,
+          ...(Buffer.isBuffer(raw) ? { received: raw.subarray(0, MAX_RECEIVED_BYTES).toString('hex') } : {}),
+        });
       };
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(url, { method, headers, agent: false, signal });

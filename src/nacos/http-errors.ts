@@ -88,12 +88,15 @@ export class NacosNetworkError extends NacosToolError {
    */
   readonly phase: NetworkPhase;
   readonly url: string;
+  /** Hex of the first bytes the server sent, when they could not be parsed as HTTP (HPE_*). */
+  readonly received: string | undefined;
 
-  constructor(code: NetworkFailure, init: { errno: string; phase: NetworkPhase; url: string; message: string; cause?: unknown }) {
+  constructor(code: NetworkFailure, init: { errno: string; phase: NetworkPhase; url: string; message: string; cause?: unknown; received?: string }) {
     super(code, init.message, { cause: init.cause });
     this.errno = init.errno;
     this.phase = init.phase;
     this.url = init.url;
+    this.received = init.received;
   }
 }
 

@@ -126,6 +126,16 @@ describe('check a healthy 3-member nacos-sim cluster', () => {
     expect(problems(report)).toEqual(['http.readiness fail HTTPS_FAILED']);
   });
 
+  it('the gRPC port given as the address: that is the leading finding, with the main port as the fix, and nothing else fails', async () => {
+    const member = sim.cluster.member(1);
+    const grpcPort = rolePort(member.mainPort, 'client-grpc');
+    const report = await check({ address: [`127.0.0.1:${grpcPort}`] });
+    const [first] = report.sections[0]!.findings;
+    expect(first).toMatchObject({ check: 'address', status: 'fail', cause: 'ADDRESS_IS_GRPC_PORT', data: { mainPort: member.mainPort } });
+    expect(first!.fix).toContain(`point serverAddr at the main port ${member.mainPort}`);
+    expect(problems(report)).toEqual(['address fail ADDRESS_IS_GRPC_PORT']);
+  });
+
   it('bad usage exits 2 with one line and no stack trace', async () => {
     const result = await runBin('nacos-doctor', ['check', '127.0.0.1:8848', '--username', 'nacos']);
     expect(result.code).toBe(2);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerAddress } from '../../src/address.js';
 import { NacosHttpClient, type NacosHttpClientOptions } from '../../src/nacos/http-client.js';
@@ -16,6 +16,25 @@ async function server(handler: HttpHandler): Promise<HttpServer> {
   const started = await listenHttp(handler);
   cleanups.push(() => started.close());
   return started;
+}
+
+/** A TCP server that does what `onSocket` says with each connection; its port. Closed after the test. */
+async function rawServer(onSocket: (socket: Socket) => void): Promise<number> {
+  const sockets = new Set<Socket>();
+  const raw = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        raw.close(() => resolve());
+      }),
+  );
+  return (raw.address() as AddressInfo).port;
 }
 
 function client(port: number, options: Partial<NacosHttpClientOptions> & { address?: string } = {}): NacosHttpClient {
@@ -197,12 +216,15 @@ describe('NacosHttpClient network failures', () => {
     const answered = await client(0, { address: `https://127.0.0.1:${plain.port}` }).text('/v1/x').catch((caught: unknown) => caught);
     expect(answered).toMatchObject({ phase: 'tls', message: expect.stringContaining('failed during the TLS handshake') });
     // A server that drops the connection on the ClientHello, as nacos-sim and many proxies do.
-    const dropping = createServer((socket) => socket.once('data', () => socket.destroy()));
-    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => dropping.close(() => resolve())));
-    const { port } = dropping.address() as AddressInfo;
+    const port = await rawServer((socket) => socket.once('data', () => socket.destroy()));
     const dropped = await client(0, { address: `https://127.0.0.1:${port}` }).text('/v1/x').catch((caught: unknown) => caught);
     expect(dropped).toMatchObject({ code: 'ERR_CONNECT_RESET', errno: 'ECONNRESET', phase: 'tls', message: expect.stringContaining('before secure TLS connection was established') });
+  });
+
+  it('keeps the first bytes of an answer that is not HTTP (an HTTP/2 server speaks first)', async () => {
+    const port = await rawServer((socket) => socket.write(Buffer.from('000000040000000000', 'hex')));
+    const error = await client(port).text('/v1/x').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ errno: 'HPE_INVALID_CONSTANT', received: '000000040000000000' });
   });
 
   it('times out connecting to a host that drops the SYN', async () => {

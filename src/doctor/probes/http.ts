@@ -10,7 +10,7 @@ import type { NacosHttpClient } from '../../nacos/http-client.js';
 import { parseServerState, unwrapResult, type ServerState } from '../../nacos/server-state.js';
 import { advice, type CheckCause } from '../advice.js';
 import { attempt, formatMs, isNetworkFailure, type Failure, type Outcome } from '../failure.js';
-import { observedDial, observedMajorVersion, observedState } from '../observed.js';
+import { observedDial, observedGrpcOnMainPort, observedMajorVersion, observedState } from '../observed.js';
 import type { ObservingProbe, Observations, Target } from '../probe.js';
 import type { Finding } from '../report.js';
 
@@ -271,6 +271,9 @@ function v1ApiFinding(http: HttpObservation, observed: Observations, target: Tar
 export function classifyHttp(observed: Observations, target: Target): Finding[] {
   const http = observed.http;
   if (http === undefined) return [];
+  if (observedGrpcOnMainPort(observed) !== undefined) {
+    return [{ check: 'http.readiness', status: 'skipped', title: `no HTTP API on ${target.port}: it is a gRPC port (see address)` }];
+  }
   const readinessResult = readinessFinding(http, observed, target);
   const findings = [readinessResult];
   if (readinessResult.status === 'skipped' || (readinessResult.cause !== undefined && readinessResult.cause in SILENCE_TITLES)) return findings;

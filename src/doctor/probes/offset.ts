@@ -7,7 +7,7 @@
  */
 import { safeRolePort } from '../../ops/upgrade-guide.js';
 import { advice } from '../advice.js';
-import { observedDial, observedServerPort } from '../observed.js';
+import { observedDial, observedGrpcOnMainPort, observedServerPort } from '../observed.js';
 import type { Observations, ReasoningProbe, Target } from '../probe.js';
 import type { Finding } from '../report.js';
 
@@ -29,8 +29,8 @@ function grpcReached(observed: Observations): boolean | undefined {
 }
 
 export function classifyOffset(observed: Observations, target: Target): Finding[] {
-  // Nothing to reason about without the main port: the TCP finding says why.
-  if (observed.tcp === undefined || observedDial(observed, 'main')?.outcome !== 'open') return [];
+  // Nothing to reason about without the main port (the TCP finding says why), or when the port given is a gRPC port (the address finding).
+  if (observed.tcp === undefined || observedDial(observed, 'main')?.outcome !== 'open' || observedGrpcOnMainPort(observed) !== undefined) return [];
   const dialled = target.port;
   const clientGrpc = safeRolePort(dialled, 'client-grpc');
   if (clientGrpc === undefined) return [];
