@@ -34,6 +34,7 @@ export const CHECK_CAUSES = [
   'SERVER_STARTING',
   'NACOS_DOWN',
   'RAFT_NO_LEADER',
+  'RAFT_LEADER_DISAGREEMENT',
   'MEMBER_NOT_UP',
   'V1_API_GONE',
   'AUTH_REQUIRED',
@@ -339,6 +340,18 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     fix: raftNoLeaderFix(memberMainPort(facts)),
   }),
   RAFT_NO_LEADER: (facts) => ({ explanation: RAFT_NO_LEADER_EXPLANATION, fix: raftNoLeaderFix(memberMainPort(facts)) }),
+  RAFT_LEADER_DISAGREEMENT: () => ({
+    explanation:
+      'members name different leaders for the same Raft group (each group has one leader at a time): during an election this lasts seconds; if it ' +
+      'persists on a re-run the members do not form one Raft group: a member cannot reach the others on P-1000, or the members\' cluster.conf lists ' +
+      'differ so separate groups formed. Writes of persistent data then fail or diverge on the members that follow the wrong leader',
+    fix: [
+      'run the check again; if the disagreement stays:',
+      '  compare conf/cluster.conf on every member (the same list of the same addresses)',
+      `  check the members' Raft and cluster ports from each member: nacos-doctor check <member>:<port> --cluster`,
+      '  restart the member(s) that name the odd leader; logs/alipay-jraft.log shows their elections',
+    ].join('\n'),
+  }),
   MEMBER_NOT_UP: (facts) => ({
     explanation: [
       ...(facts.self

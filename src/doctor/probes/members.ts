@@ -22,10 +22,10 @@ export interface MembersObservation {
 
 const PATHS = { v1: '/v1/core/cluster/nodes', v3: '/v3/admin/core/cluster/node/list' } as const;
 
-/** Per Raft group: the leaders the members name, and the members that see none. */
+/** Per Raft group: each leader the members name and who names it, and the members that see none. */
 export interface RaftView {
   readonly group: string;
-  readonly leaders: readonly string[];
+  readonly leaders: readonly { readonly leader: string; readonly seenBy: readonly string[] }[];
   readonly leaderless: readonly string[];
 }
 
@@ -43,16 +43,19 @@ export function showEndpoint(endpoint: string): string {
 }
 
 export function raftViews(members: readonly ClusterNode[]): RaftView[] {
-  const groups = new Map<string, { leaders: Set<string>; leaderless: string[] }>();
+  const groups = new Map<string, { leaders: Map<string, string[]>; leaderless: string[] }>();
   for (const member of members) {
     for (const group of member.raftGroups) {
-      const view = groups.get(group.group) ?? { leaders: new Set<string>(), leaderless: [] };
+      const view = groups.get(group.group) ?? { leaders: new Map<string, string[]>(), leaderless: [] };
       if (group.leader === undefined) view.leaderless.push(shown(member));
-      else view.leaders.add(showEndpoint(group.leader));
+      else {
+        const leader = showEndpoint(group.leader);
+        view.leaders.set(leader, [...(view.leaders.get(leader) ?? []), shown(member)]);
+      }
       groups.set(group.group, view);
     }
   }
-  return [...groups].map(([group, view]) => ({ group, leaders: [...view.leaders], leaderless: view.leaderless }));
+  return [...groups].map(([group, view]) => ({ group, leaders: [...view.leaders].map(([leader, seenBy]) => ({ leader, seenBy })), leaderless: view.leaderless }));
 }
 
 /** Whether `member` is the one the target reached (its own port, when it said it, else the dialled one). */
@@ -90,23 +93,37 @@ function raftFinding(members: readonly ClusterNode[], observed: Observations, ta
   const views = raftViews(members);
   if (views.length === 0) return { check: 'cluster.raft', status: 'skipped', title: 'the members report no Raft groups (no raftMetaData)' };
   const broken = views.filter((view) => view.leaderless.length > 0 || view.leaders.length === 0);
-  const leaders = [...new Set(views.flatMap((view) => view.leaders))];
-  if (broken.length === 0) {
-    const evidence =
-      leaders.length === 1 ? `${views.length} groups led by ${leaders[0]}` : views.map((view) => `${view.group}=${view.leaders.join('|')}`).join(', ');
-    return { check: 'cluster.raft', status: 'ok', title: `every Raft group has a leader`, evidence, data: { groups: views.length, leaders: leaders.join(',') } };
+  if (broken.length > 0) {
+    const { explanation, fix } = advice('RAFT_NO_LEADER', { target, observed });
+    return {
+      check: 'cluster.raft',
+      status: 'fail',
+      title: `Raft ${broken.length === 1 ? 'group' : 'groups'} without a leader: ${broken.map((view) => view.group).join(', ')}`,
+      evidence: broken.map((view) => `${view.group}: no leader seen by ${view.leaderless.join(', ') || 'any member'}`).join('; '),
+      cause: 'RAFT_NO_LEADER',
+      explanation,
+      fix,
+      data: { groups: views.length, leaderless: broken.length },
+    };
   }
-  const { explanation, fix } = advice('RAFT_NO_LEADER', { target, observed });
-  return {
-    check: 'cluster.raft',
-    status: 'fail',
-    title: `Raft ${broken.length === 1 ? 'group' : 'groups'} without a leader: ${broken.map((view) => view.group).join(', ')}`,
-    evidence: broken.map((view) => `${view.group}: no leader seen by ${view.leaderless.join(', ') || 'any member'}`).join('; '),
-    cause: 'RAFT_NO_LEADER',
-    explanation,
-    fix,
-    data: { groups: views.length, leaderless: broken.length },
-  };
+  const split = views.filter((view) => view.leaders.length > 1);
+  if (split.length > 0) {
+    const evidence = split.map((view) => `${view.group}: ${view.leaders.map(({ leader, seenBy }) => `${leader} (per ${seenBy.join(', ')})`).join(' vs ')}`).join('; ');
+    const { explanation, fix } = advice('RAFT_LEADER_DISAGREEMENT', { target, observed, detail: evidence });
+    return {
+      check: 'cluster.raft',
+      status: 'warn',
+      title: `the members name different Raft leaders for ${split.map((view) => view.group).join(', ')}`,
+      evidence,
+      cause: 'RAFT_LEADER_DISAGREEMENT',
+      explanation,
+      fix,
+      data: { groups: views.length, disagreeing: split.length },
+    };
+  }
+  const leaders = [...new Set(views.map((view) => view.leaders[0]!.leader))];
+  const evidence = leaders.length === 1 ? `${views.length} groups led by ${leaders[0]}` : views.map((view) => `${view.group}=${view.leaders[0]!.leader}`).join(', ');
+  return { check: 'cluster.raft', status: 'ok', title: 'every Raft group has a leader the members agree on', evidence, data: { groups: views.length, leaders: leaders.join(',') } };
 }
 
 export function classifyMembers(observed: Observations, target: Target): Finding[] {

@@ -6,7 +6,7 @@ describe('classifyMembers', () => {
   it('lists the members with their states and the Raft leaders', () => {
     const findings = classifyMembers({ members: members(node('10.0.0.1:8848'), node('10.0.0.2:8848')) }, target());
     expect(only(findings, 'cluster.members')).toMatchObject({ status: 'ok', title: '2 members, all UP' });
-    expect(only(findings, 'cluster.raft')).toMatchObject({ status: 'ok', evidence: '2 groups led by 10.0.0.1:7848' });
+    expect(only(findings, 'cluster.raft')).toMatchObject({ status: 'ok', title: 'every Raft group has a leader the members agree on', evidence: '2 groups led by 10.0.0.1:7848' });
   });
 
   it('warns about a member that is not UP', () => {
@@ -56,10 +56,18 @@ describe('classifyMembers', () => {
     expect(classifyMembers({ members: { v1: denied, v3: denied } }, target())).toEqual([expect.objectContaining({ status: 'skipped' })]);
   });
 
-  it('groups leaders by Raft group across members', () => {
-    expect(raftViews([node('a:1', {}, 'x:7848'), node('b:1', {}, 'y:7848')])).toEqual([
-      { group: 'naming_instance_metadata', leaders: ['x:7848', 'y:7848'], leaderless: [] },
-      { group: 'naming_persistent_service_v2', leaders: ['x:7848', 'y:7848'], leaderless: [] },
+  it('groups leaders by Raft group across members, with who names each', () => {
+    expect(raftViews([node('10.0.0.1:1', {}, 'x:7848'), node('10.0.0.2:1', {}, 'y:7848'), node('10.0.0.3:1', {}, 'x:7848')])).toEqual([
+      { group: 'naming_instance_metadata', leaders: [{ leader: 'x:7848', seenBy: ['10.0.0.1:1', '10.0.0.3:1'] }, { leader: 'y:7848', seenBy: ['10.0.0.2:1'] }], leaderless: [] },
+      { group: 'naming_persistent_service_v2', leaders: [{ leader: 'x:7848', seenBy: ['10.0.0.1:1', '10.0.0.3:1'] }, { leader: 'y:7848', seenBy: ['10.0.0.2:1'] }], leaderless: [] },
     ]);
+  });
+
+  it('reports members that disagree on a group\'s leader instead of passing them', () => {
+    const split = [node('10.0.0.1:8848', {}, '10.0.0.1:7848'), node('10.0.0.2:8848', {}, '10.0.0.1:7848'), node('10.0.0.3:8848', {}, '10.0.0.3:7848')];
+    const finding = only(classifyMembers({ members: members(...split) }, target()), 'cluster.raft');
+    expect(finding).toMatchObject({ status: 'warn', cause: 'RAFT_LEADER_DISAGREEMENT', data: { disagreeing: 2 } });
+    expect(finding.evidence).toContain('naming_instance_metadata: 10.0.0.1:7848 (per 10.0.0.1:8848, 10.0.0.2:8848) vs 10.0.0.3:7848 (per 10.0.0.3:8848)');
+    expect(finding.fix).toContain('cluster.conf');
   });
 });
