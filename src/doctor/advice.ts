@@ -49,6 +49,10 @@ export const CHECK_CAUSES = [
   'NOT_NACOS_GRPC',
   'GRPC_TO_MAIN_PORT',
   'PROXY_BAD_GATEWAY',
+  'GRPC_NO_RIGHT',
+  'GRPC_OVER_THRESHOLD',
+  'GRPC_NO_HANDLER',
+  'GRPC_BAD_REQUEST',
   'GRPC_FAILED',
   'CONNECTION_CUT',
   'HEARTBEAT_FAILED',
@@ -439,6 +443,30 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
   PROXY_BAD_GATEWAY: (facts) => ({
     explanation: `a proxy on the gRPC port answered the call itself${facts.detail ? ` (${facts.detail})` : ''}: it terminates HTTP/2 and could not reach its upstream`,
     fix: tcpInsteadOfHttp(facts),
+  }),
+  GRPC_NO_RIGHT: (facts) => ({
+    explanation:
+      `the server refused the gRPC request for lack of rights (errorCode 403 NO_RIGHT${facts.detail ? `: ${facts.detail}` : ''}): with auth on, every request must ` +
+      'carry a valid accessToken; "user not found!" means none was sent, "token expired!"/"token invalid!" a stale or foreign one. The network path works',
+    fix:
+      'configure username and password in the clients (they log in over HTTP on the main port, then send the token on gRPC); ' +
+      'run again with --username/--password to check the login; give every member the same nacos.core.auth.plugin.nacos.token.secret.key',
+  }),
+  GRPC_OVER_THRESHOLD: (facts) => ({
+    explanation: `the server's TPS control refused the request (errorCode 503 OVER_THRESHOLD${facts.detail ? `: ${facts.detail}` : ''}) and delayed its answer by 1 s: the request rate is over a configured limit`,
+    fix: 'check the TPS control rules on the members (nacos.plugin.control.* in application.properties, the rules under ${nacos.home}/data/tps) and the clients\' request rate; logs/nacos.log names the point that is over',
+  }),
+  GRPC_NO_HANDLER: (facts) => ({
+    explanation:
+      `the server has no handler for the request type (errorCode 302 "RequestHandler Not Found"${facts.detail ? `: ${facts.detail}` : ''}): client and server versions ` +
+      'do not match, e.g. a request type a newer client sends to an older server, or one Nacos 3 removed',
+    fix: "use a client of the server's line (http.state shows the server version): a 2.x client with 2.x servers, a 3.x client for 3.x features; or upgrade the servers",
+  }),
+  GRPC_BAD_REQUEST: (facts) => ({
+    explanation:
+      `the server refused the request as bad (errorCode 502${facts.detail ? `: ${facts.detail}` : ''}): its body could not be parsed, or the request type is not ` +
+      'allowed on this port ("invoke X from sdk is forbidden": SDK requests belong on P+1000, member requests on P+1001)',
+    fix: `give SDK clients the main port P (they dial P+1000 themselves), never P+1001; ${facts.role === 'cluster-grpc' ? 'P+1001 is for member-to-member traffic only' : 'if a proxy rewrites gRPC bodies, forward TCP as is'}`,
   }),
   GRPC_FAILED: (facts) => ({
     explanation: `the Nacos gRPC handshake failed${facts.detail ? `: ${facts.detail}` : ''}`,
