@@ -187,12 +187,14 @@ export const holdProbe: ObservingProbe<'hold'> = {
       while (!context.signal.aborted) {
         const left = requestedMs - (performance.now() - started);
         if (left <= 0) break;
+        // The last pause ends the hold; timers may fire a little early, so the clock cannot tell.
+        const last = left <= HEARTBEAT_INTERVAL_MS;
         const pause = sleep(Math.min(HEARTBEAT_INTERVAL_MS, left), undefined, { signal: wait }).then(
           () => undefined,
           () => undefined,
         );
         ended = await Promise.race([pause, cut]);
-        if (ended !== undefined || performance.now() - started >= requestedMs) break;
+        if (ended !== undefined || last) break;
         heartbeats.sent += 1;
         const beat = await attempt(() => held.request('HealthCheckRequest', {}, { timeout: HEARTBEAT_TIMEOUT_MS, signal: wait }));
         const refused = beat.ok ? responseFailure(beat.value) : undefined;
