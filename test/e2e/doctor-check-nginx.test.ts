@@ -3,6 +3,8 @@
  * (stream) front, and the broken ones users post (NACOS-FACTS §5.1): HTTP/2 termination with
  * grpc_pass, grpc_pass without http2, only the main port forwarded, a VIP on another port
  * without its +1000, idle timeouts that cut the connection. One nginx serves every front.
+ * Skipped, with the reason in its name and on stderr, only where nginx or its stream module is
+ * not installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHostPort } from '../../src/address.js';
@@ -12,11 +14,12 @@ import { exitCodeOf, type Finding, type Report } from '../../src/doctor/report.j
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import { rolePort } from '../../src/ports.js';
 import { startNginx, type RunningLoadBalancer } from '../helpers/load-balancers.js';
+import { nginxSupport, skippedBecause } from '../helpers/nginx-support.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
 import { startSim, type SimHarness } from '../helpers/sim.js';
 import { runBin } from '../helpers/spawn.js';
 
-const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+const NGINX = nginxSupport();
 const HOST = '127.0.0.1';
 /** A second loopback address, so a front can listen on the members' own port number. */
 const OTHER_HOST = '127.0.0.2';
@@ -52,7 +55,7 @@ function config(dir: string, sim: SimHarness, fronts: Fronts): string {
   const at = (port: number, role: 'main' | 'client-grpc' = 'main'): string => formatHostPort(HOST, rolePort(port, role));
   const first = members[0]!;
   return `
-load_module ${STREAM_MODULE};
+${NGINX.loadStream}
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log notice;
@@ -92,7 +95,7 @@ http {
 `;
 }
 
-describe('check through nginx in front of a 3-member nacos-sim', () => {
+describe.skipIf(NGINX.noStream !== undefined)(skippedBecause('check through nginx in front of a 3-member nacos-sim', NGINX.noStream), () => {
   let sim: SimHarness;
   let nginx: RunningLoadBalancer;
   let fronts: Fronts;
