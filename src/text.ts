@@ -62,3 +62,8 @@ export function escapeControlCharacters(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
   });
 }
+
+/** `1 heartbeat`, `2 heartbeats`: a count with its noun, singular for exactly one. */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralNoun}`;
+}

@@ -35,9 +35,9 @@ const CHECK_COMMAND: DoctorCommand = {
       }),
     )
       .option('context-path', { type: 'string', requiresArg: true, describe: 'Context path of the HTTP API when the address has none (default /nacos; / for none)' })
-      .option('timeout', { type: 'string', requiresArg: true, describe: 'Budget of each probe, e.g. 3s, 500ms (default 3s)' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: 'Time budget of the whole check (all probes run at once, DNS included), e.g. 3s, 500ms (default 3s)' })
       .option('cluster', { type: 'boolean', describe: 'Also require the member-to-member ports P+1001 and P-1000 and run the gRPC checks on P+1001' })
-      .option('hold', { type: 'string', requiresArg: true, describe: 'Keep a registered connection open this long, e.g. 90s, and report when something cuts it' })
+      .option('hold', { type: 'string', requiresArg: true, describe: 'Keep a registered connection open this long, e.g. 90s, and report when something cuts it or refuses its heartbeats' })
       .option('log-level', { type: 'string', requiresArg: true, describe: 'Probe logs on stderr: fatal, error, warn, info, debug, trace, silent (default warn)' })
       .option('json', JSON_OPTION)
       .example('$0 check 10.0.0.11:8848,10.0.0.12:8848', 'check every member of a client serverAddr')

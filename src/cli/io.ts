@@ -7,7 +7,8 @@ import { escapeControlCharacters } from '../text.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  /** `columns`: the terminal's width, when stderr is one. */
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   readonly env: NodeJS.ProcessEnv;
   onSignal(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): void;
 }

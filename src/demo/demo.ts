@@ -22,7 +22,12 @@ export interface DemoIo {
   readonly out: { write(text: string): unknown };
   readonly style: TextStyle;
   readonly logger?: Logger;
+  /** Ctrl-C: stops the check under way, then everything the demo started is stopped and removed. */
+  readonly signal?: AbortSignal;
 }
+
+/** The demo's exit code when it was interrupted (128 + SIGINT, as a shell reports it). */
+export const DEMO_INTERRUPTED = 130;
 
 const HOST = '127.0.0.1';
 
@@ -41,18 +46,20 @@ function rule(text: string, style: TextStyle): string {
   return style.color ? `\u001b[1m${line}\u001b[0m` : line;
 }
 
-async function check(address: string, logger: Logger): Promise<Report> {
-  return runCheck(resolveCheckOptions({ address: [address] }, {}), { logger });
+async function check(address: string, logger: Logger, signal: AbortSignal): Promise<Report> {
+  return runCheck(resolveCheckOptions({ address: [address] }, {}), { logger, signal });
 }
 
 export async function runDemo(io: DemoIo): Promise<number> {
   const logger = io.logger ?? silentLogger();
+  const signal = io.signal ?? new AbortController().signal;
   const write = (text: string): void => void io.out.write(text);
   write(`nacos-doctor demo: a 3-member nacos-sim cluster on ${HOST}, checked directly, through nacos-proxy, and through a broken nginx front.\n\n`);
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     const cluster = await SimCluster.start({ nodes: 3, host: HOST, logger });
     cleanup.push(() => cluster.close());
+    if (signal.aborted) return DEMO_INTERRUPTED;
     const member = cluster.member(0).addresses;
     const scenarios: Scenario[] = [
       {
@@ -68,6 +75,7 @@ export async function runDemo(io: DemoIo): Promise<number> {
     const proxy = new NacosProxy(options, { logger });
     await proxy.start();
     cleanup.push(() => proxy.close());
+    if (signal.aborted) return DEMO_INTERRUPTED;
     scenarios.push({
       title: `2. through nacos-proxy (plain TCP, offsets kept): ${formatHostPort(HOST, proxyBase)} -> the 3 members`,
       address: formatHostPort(HOST, proxyBase),
@@ -86,6 +94,7 @@ export async function runDemo(io: DemoIo): Promise<number> {
           brokenFrontConfig(dir, HOST, frontBase, cluster.members.map((m) => ({ host: m.host, mainPort: m.mainPort }))),
         );
         cleanup.push(() => running.stop());
+        if (signal.aborted) return DEMO_INTERRUPTED;
         scenarios.push({
           title: `3. through nginx with "listen … http2; grpc_pass" on the gRPC port: ${formatHostPort(HOST, frontBase)}`,
           address: formatHostPort(HOST, frontBase),
@@ -100,7 +109,9 @@ export async function runDemo(io: DemoIo): Promise<number> {
     const surprises: string[] = [];
     for (const scenario of scenarios) {
       write(`${rule(scenario.title, io.style)}\n$ nacos-doctor check ${scenario.address}\n\n`);
-      const report = await check(scenario.address, logger);
+      const report = await check(scenario.address, logger, signal);
+      // A check stopped half-way reports failures that are not the setup's: print none of it.
+      if (signal.aborted) return DEMO_INTERRUPTED;
       write(renderText(report, io.style));
       write('\n');
       if (!scenario.expect(report)) surprises.push(`${scenario.title}: expected ${scenario.expected}`);

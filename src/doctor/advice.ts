@@ -4,7 +4,8 @@
  * (rendered by src/generate, so ports are never derived twice). Drawn from the failure catalogue
  * of NACOS-FACTS §4 and the nginx facts of §5. Pure.
  */
-import { formatHostPort } from '../address.js';
+import { formatHostPort, normalizeIp } from '../address.js';
+import { isLoopbackHost } from '../net/loopback.js';
 import { renderRunFlags } from '../generate/docker.js';
 import { resolveDockerOptions } from '../generate/docker-options.js';
 import { resolveNginxOptions } from '../generate/nginx-options.js';
@@ -26,13 +27,16 @@ export const CHECK_CAUSES = [
   'OFFSET_NOT_KEPT',
   'HTTP_NO_ANSWER',
   'NOT_HTTP',
+  'ADDRESS_IS_GRPC_PORT',
   'HTTPS_FAILED',
   'NOT_NACOS_HTTP',
   'NOT_READY',
   'SERVER_STARTING',
   'NACOS_DOWN',
   'RAFT_NO_LEADER',
+  'RAFT_LEADER_DISAGREEMENT',
   'MEMBER_NOT_UP',
+  'V1_API_GONE',
   'AUTH_REQUIRED',
   'AUTH_BAD_CREDENTIALS',
   'AUTH_TOKEN_REJECTED',
@@ -43,12 +47,21 @@ export const CHECK_CAUSES = [
   'BLACK_HOLE',
   'CLOSED_ON_PREFACE',
   'NOT_NACOS_GRPC',
+  'GRPC_TO_MAIN_PORT',
   'PROXY_BAD_GATEWAY',
+  'GRPC_NO_RIGHT',
+  'GRPC_OVER_THRESHOLD',
+  'GRPC_NO_HANDLER',
+  'GRPC_BAD_REQUEST',
   'GRPC_FAILED',
   'CONNECTION_CUT',
+  'HEARTBEAT_FAILED',
   'PROBE_UNFINISHED',
 ] as const;
 export type CheckCause = (typeof CHECK_CAUSES)[number];
+
+/** Errors of a TLS handshake that got as far as the server's certificate. */
+const CERTIFICATE_ERRNO = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ERR_TLS_/;
 
 export interface AdviceFacts {
   readonly target: Target;
@@ -59,6 +72,8 @@ export interface AdviceFacts {
   readonly port?: number;
   /** A measured fact the explanation quotes (a status line, a cut time, a server header). */
   readonly detail?: string;
+  /** What the finding says about the checked member itself (e.g. its own state in its member list). */
+  readonly self?: string;
 }
 
 export interface Advice {
@@ -70,16 +85,38 @@ function hostOf(facts: AdviceFacts): string {
   return facts.target.ip ?? facts.target.address.host;
 }
 
-/** The main port of the members behind the address: what they report, else the address's own port. */
+/**
+ * The members' main port where the server said it: its `server_port` (2.3+), the dialled port
+ * when the member list names the dialled address, or the one port all members share.
+ */
+function knownMainPort(facts: AdviceFacts): number | undefined {
+  if (facts.observed === undefined) return undefined;
+  const own = observedServerPort(facts.observed);
+  if (own !== undefined) return own;
+  const members = observedMembers(facts.observed) ?? [];
+  if (members.some((member) => normalizeIp(member.ip) === facts.target.ip && member.port === facts.target.port)) return facts.target.port;
+  const ports = new Set(members.map((member) => member.port));
+  return ports.size === 1 ? [...ports][0] : undefined;
+}
+
+/** The checked member's own main port, for advice about that member: what it said, else the dialled port. */
 function memberMainPort(facts: AdviceFacts): number {
-  return (facts.observed && observedServerPort(facts.observed)) ?? facts.target.port;
+  return knownMainPort(facts) ?? facts.target.port;
+}
+
+/**
+ * The main port inside the members' containers or behind the VIP: what the server said, else
+ * the image's and Nacos' default 8848 (a `-p 60001:8848` mapping keeps 8848 inside, §4 case 2).
+ */
+function backendMainPort(facts: AdviceFacts): number {
+  return knownMainPort(facts) ?? DEFAULT_MAIN_PORT;
 }
 
 /** Members as `host:port` for generator flags: from the member list, else a placeholder. */
 function upstreams(facts: AdviceFacts): { list: string[]; known: boolean } {
   const members = facts.observed && observedMembers(facts.observed);
   if (members && members.length > 0) return { list: members.map((member) => formatHostPort(member.ip, member.port)), known: true };
-  return { list: [`<member>:${memberMainPort(facts)}`], known: false };
+  return { list: [`<member>:${backendMainPort(facts)}`], known: false };
 }
 
 /** `nacos-doctor nginx ...`, checked by the generator's own option resolution when the members are known. */
@@ -103,7 +140,7 @@ function proxyCommand(facts: AdviceFacts): string {
 /** `-p P:S -p P+1000:S+1000`, from the docker generator. */
 function dockerFlags(facts: AdviceFacts): string | undefined {
   try {
-    const options = resolveDockerOptions({ 'host-port': String(facts.target.port), 'container-port': String(memberMainPort(facts)) });
+    const options = resolveDockerOptions({ 'host-port': String(facts.target.port), 'container-port': String(backendMainPort(facts)) });
     return renderRunFlags(options).trim().split('\n').at(-1);
   } catch {
     return undefined;
@@ -122,7 +159,8 @@ function forwardAsTcp(facts: AdviceFacts, intro: string, mappings: boolean): str
   if (mappings) {
     const docker = dockerFlags(facts);
     if (docker) lines.push(`  docker run port flags:        ${docker}`);
-    lines.push(`  Kubernetes Service:           nacos-doctor docker --host-port ${facts.target.port} --container-port ${memberMainPort(facts)} --k8s`);
+    lines.push(`  Kubernetes Service:           nacos-doctor docker --host-port ${facts.target.port} --container-port ${backendMainPort(facts)} --k8s`);
+    if (knownMainPort(facts) === undefined) lines.push(`  (container port ${DEFAULT_MAIN_PORT} is the Nacos default: the server did not say its own; use yours if NACOS_APPLICATION_PORT changes it)`);
   }
   return lines.join('\n');
 }
@@ -131,11 +169,16 @@ function clientGrpcPort(facts: AdviceFacts): string {
   return String(safeRolePort(facts.target.port, 'client-grpc') ?? formatOffset('client-grpc'));
 }
 
-/** `the member's gRPC port 9848`, or `each member's gRPC port (its main port + 1000, e.g. 9848)` when their main ports differ. */
+/**
+ * `the members' gRPC port 9848`; `each member's gRPC port (its main port + 1000, e.g. 9848)` when
+ * their main ports differ; `(their main port + 1000: 9848 by default)` when nothing said it.
+ */
 function memberGrpcPort(facts: AdviceFacts): string {
-  const port = String(safeRolePort(memberMainPort(facts), 'client-grpc') ?? formatOffset('client-grpc'));
+  const port = String(safeRolePort(backendMainPort(facts), 'client-grpc') ?? formatOffset('client-grpc'));
   const members = facts.observed && observedMembers(facts.observed);
-  return members && new Set(members.map((member) => member.port)).size > 1 ? `each member's gRPC port (its main port + 1000, e.g. ${port})` : `the members' gRPC port ${port}`;
+  if (members && new Set(members.map((member) => member.port)).size > 1) return `each member's gRPC port (its main port + 1000, e.g. ${port})`;
+  if (knownMainPort(facts) === undefined) return `the members' gRPC port (their main port + 1000: ${port} by default)`;
+  return `the members' gRPC port ${port}`;
 }
 
 const PROXY_SPLITS =
@@ -184,16 +227,19 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
         facts,
         [
           `open port ${clientGrpcPort(facts)} of ${hostOf(facts)} to the clients, as plain TCP to ${memberGrpcPort(facts)}:`,
-          `  on a member:                  ss -ltnp 'sport = :${safeRolePort(memberMainPort(facts), 'client-grpc') ?? ''}'   (Nacos 2.x/3.x listens there; else see logs/start.out)`,
+          `  on a member:                  ss -ltnp 'sport = :${safeRolePort(backendMainPort(facts), 'client-grpc') ?? ''}'   (Nacos 2.x/3.x listens on its main port + 1000; else see logs/start.out)`,
         ].join('\n'),
         true,
       ),
     };
   },
   SERVER_PORT_CLOSED: (facts) => ({
-    explanation:
-      `members reach each other on ${formatOffset('cluster-grpc')} (gRPC between members) and ${formatOffset('raft')} (Raft). Clients never use these ` +
-      'ports and the Nacos docs advise not to expose them to clients, so from a client network this is expected',
+    explanation: facts.options?.cluster
+      ? `members reach each other on ${formatOffset('cluster-grpc')} (gRPC between members) and ${formatOffset('raft')} (Raft), and --cluster checks them ` +
+        'as a member would: where a member cannot reach another on these ports, data stops syncing, the member is marked SUSPICIOUS or DOWN, and a Raft ' +
+        'group without a majority has no leader ("server is DOWN now")'
+      : `members reach each other on ${formatOffset('cluster-grpc')} (gRPC between members) and ${formatOffset('raft')} (Raft). Clients never use these ` +
+        'ports and the Nacos docs advise not to expose them to clients, so from a client network this is expected',
     fix: facts.options?.cluster
       ? `open TCP ${facts.port ?? formatOffset(facts.role ?? 'cluster-grpc')} between the members (firewall, security group, the headless Service: nacos-doctor docker --host-port ${facts.target.port} --k8s --headless)`
       : 'nothing to do for clients; run with --cluster from another member to require these ports',
@@ -217,14 +263,21 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     fix: 'use a main port from 1001 to 64534',
   }),
   OFFSET_NOT_KEPT: (facts) => {
-    const serverPort = memberMainPort(facts);
+    const serverPort = knownMainPort(facts);
+    const translated =
+      serverPort === undefined
+        ? `you gave port ${facts.target.port}, where no member runs (the server does not report its own port: Nacos before 2.3), so a VIP, NAT, load balancer or port mapping translates it`
+        : `you gave port ${facts.target.port}, but the server reports its own main port ${serverPort} (server_port): a VIP, NAT, load balancer or port mapping translates the port`;
     return {
       explanation:
-        `you gave port ${facts.target.port}, but the server reports its own main port ${serverPort} (server_port): a VIP, NAT, load balancer or port ` +
-        `mapping translates the port. Clients compute the gRPC port on their side of the mapping: ${facts.target.port} + 1000 = ${clientGrpcPort(facts)}, ` +
+        `${translated}. Clients compute the gRPC port on their side of the mapping: ${facts.target.port} + 1000 = ${clientGrpcPort(facts)}, ` +
         `and that must reach ${memberGrpcPort(facts)}` +
         (facts.target.port < 1024 ? ` (a VIP on port ${facts.target.port} makes clients dial ${clientGrpcPort(facts)})` : ''),
-      fix: forwardAsTcp(facts, `make the VIP or mapping forward ${clientGrpcPort(facts)} to ${memberGrpcPort(facts)} as plain TCP, next to ${facts.target.port} -> ${serverPort}:`, true),
+      fix: forwardAsTcp(
+        facts,
+        `make the VIP or mapping forward ${clientGrpcPort(facts)} to ${memberGrpcPort(facts)} as plain TCP, next to ${facts.target.port} -> ${serverPort ?? `the members' main port (${DEFAULT_MAIN_PORT} by default)`}:`,
+        true,
+      ),
     };
   },
   HTTP_NO_ANSWER: () => ({
@@ -238,17 +291,42 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       'the address names the wrong port: clients add 1000 themselves, and the server logs "Unexpected HTTP/1.x request"',
     fix: `give the clients the main port (${isValidPort(mainPortOf(facts.target.port, 'client-grpc')) ? mainPortOf(facts.target.port, 'client-grpc') : 'P'} if this is P+1000), not the gRPC port`,
   }),
-  HTTPS_FAILED: (facts) => ({
-    explanation:
-      `the HTTPS handshake with the main port failed${facts.detail ? ` (${facts.detail})` : ''}: its certificate is not trusted here (self-signed, another CA, ` +
-      'another name), or the address says https:// for a port that speaks plain HTTP. Clients given the same https:// address fail the same way',
-    fix: 'use http:// when the server has no TLS on its main port; otherwise give this machine and the clients the CA that signed the certificate (for nacos-doctor: NODE_EXTRA_CA_CERTS=ca.pem)',
-  }),
+  ADDRESS_IS_GRPC_PORT: (facts) => {
+    const main = mainPortOf(facts.target.port, 'client-grpc');
+    const mainText = isValidPort(main) ? String(main) : 'P';
+    return {
+      explanation:
+        `${facts.target.port} is a Nacos gRPC port (a member's main port + 1000): it speaks HTTP/2 only. Clients given it call the HTTP API on it ` +
+        '(login, config) and the server logs "Unexpected HTTP/1.x request: POST /nacos/v1/auth/users/login"; they also add 1000 themselves and dial ' +
+        `${safeRolePort(facts.target.port, 'client-grpc') ?? 'P+1000'} for gRPC, where nothing Nacos listens`,
+      fix:
+        `point serverAddr at the main port ${mainText} (= ${facts.target.port} - 1000): ${formatHostPort(facts.target.address.host, isValidPort(main) ? main : facts.target.port)}; ` +
+        'clients add 1000 themselves (if this is the cluster port P+1001, the main port is 1001 lower)',
+    };
+  },
+  HTTPS_FAILED: (facts) =>
+    CERTIFICATE_ERRNO.test(facts.detail ?? '')
+      ? {
+          explanation:
+            `the TLS handshake with the main port failed on its certificate (${facts.detail}): it is not trusted here (self-signed, another CA, another name). ` +
+            'Clients given the same https:// address fail the same way',
+          fix: 'give this machine and the clients the CA that signed the certificate (for nacos-doctor: NODE_EXTRA_CA_CERTS=ca.pem), or a certificate for the name they use',
+        }
+      : {
+          explanation:
+            `the TLS handshake with the main port failed${facts.detail ? ` (${facts.detail})` : ''} before any certificate was seen: the port does not speak TLS. ` +
+            'A plain HTTP port (Nacos serves HTTP unless server.ssl is configured) drops or answers in clear text the TLS ClientHello of an https:// address',
+          fix: `use http://${formatHostPort(facts.target.address.host, facts.target.port)}${facts.target.contextPath} in the clients' serverAddr, or enable TLS on the main port (server.ssl.* in application.properties)`,
+        },
   NOT_NACOS_HTTP: (facts) => ({
     explanation:
       `the port answers HTTP, but no Nacos API exists under "${facts.target.contextPath || '/'}": the server uses another context path ` +
       '(nacos.server.contextPath / server.servlet.contextPath), or this is not the Nacos main port (another service, or the 3.x console port 8080)',
-    fix: `pass the context path the server uses (--context-path /nacos, or / for none), or give the main port (default ${DEFAULT_MAIN_PORT})`,
+    fix:
+      facts.target.address.contextPath === undefined
+        ? `pass the context path the server uses (--context-path /nacos, or / for none), or give the main port (default ${DEFAULT_MAIN_PORT})`
+        : `the address itself carries the context path "${facts.target.address.contextPath}", which wins over --context-path: write the path the server uses into the address ` +
+          `(e.g. ${facts.target.address.scheme}://${formatHostPort(facts.target.address.host, facts.target.port)}/nacos), or give the main port (default ${DEFAULT_MAIN_PORT})`,
   }),
   NOT_READY: () => ({
     explanation: 'the member answers, but its modules report they are not ready: it is still starting, or naming/config cannot work (most often no Raft leader)',
@@ -266,9 +344,40 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     fix: raftNoLeaderFix(memberMainPort(facts)),
   }),
   RAFT_NO_LEADER: (facts) => ({ explanation: RAFT_NO_LEADER_EXPLANATION, fix: raftNoLeaderFix(memberMainPort(facts)) }),
-  MEMBER_NOT_UP: () => ({
-    explanation: 'this member sees another member as not UP: it is down, restarting, or unreachable from here on its main and cluster ports; clients sent to it fail',
-    fix: 'check that member from here and from a member: nacos-doctor check <member>:<port> --cluster',
+  RAFT_LEADER_DISAGREEMENT: () => ({
+    explanation:
+      'members name different leaders for the same Raft group (each group has one leader at a time): during an election this lasts seconds; if it ' +
+      'persists on a re-run the members do not form one Raft group: a member cannot reach the others on P-1000, or the members\' cluster.conf lists ' +
+      'differ so separate groups formed. Writes of persistent data then fail or diverge on the members that follow the wrong leader',
+    fix: [
+      'run the check again; if the disagreement stays:',
+      '  compare conf/cluster.conf on every member (the same list of the same addresses)',
+      `  check the members' Raft and cluster ports from each member: nacos-doctor check <member>:<port> --cluster`,
+      '  restart the member(s) that name the odd leader; logs/alipay-jraft.log shows their elections',
+    ].join('\n'),
+  }),
+  MEMBER_NOT_UP: (facts) => ({
+    explanation: [
+      ...(facts.self
+        ? [`the member checked here lists itself as not UP (${facts.self}): it is still starting, or has not joined its cluster (it cannot reach the other members on their main and cluster ports); clients sent to it fail`]
+        : []),
+      ...(facts.detail || !facts.self
+        ? [`this member sees ${facts.self ? 'also ' : ''}${facts.detail ? `${facts.detail} as` : 'another member'} not UP: down, restarting, or unreachable from this member on its main and cluster ports; clients sent to it fail`]
+        : []),
+    ].join('. '),
+    fix: facts.self
+      ? `on ${hostOf(facts)}: logs/start.out and logs/nacos-cluster.log say why; check it as a member: nacos-doctor check ${formatHostPort(hostOf(facts), facts.target.port)} --cluster`
+      : 'check that member from here and from a member: nacos-doctor check <member>:<port> --cluster',
+  }),
+  V1_API_GONE: (facts) => ({
+    explanation:
+      `Nacos 3 answers the v1 HTTP API with 410 (3.0/3.1: console APIs gated by nacos.core.api.compatibility.*) or 404 (3.2+: v1/v2 moved to the legacy adapter)${facts.detail ? `; here ${facts.detail}` : ''}. ` +
+      'Health probes on /nacos/v1/console/health/readiness (the nacos-k8s manifests, many compose files) then fail, and so do clients of the v1 open API ' +
+      '(Nacos 1.x SDKs, the nacos npm client) where it is gone. 2.x/3.x SDKs use gRPC and are not affected',
+    fix: [
+      `probes: GET ${facts.target.contextPath}/v3/admin/core/state/readiness on the main port (code 0 when ready), or /v3/console/health/readiness on the console port 8080`,
+      'v1 clients: move to a 2.x/3.x SDK; meanwhile on 3.0/3.1 set nacos.core.api.compatibility.client.enabled=true (console APIs: ...console.enabled=true), on 3.2+ install the nacos-api-legacy-adapter plugin',
+    ].join('\n'),
   }),
   AUTH_REQUIRED: () => ({
     explanation:
@@ -324,9 +433,40 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
     explanation: `the port answers, but not as a Nacos gRPC server${facts.detail ? ` (${facts.detail})` : ''}: it may forward to the member's HTTP port or to another service (a stream listen Y+1000 with proxy_pass to 8848 instead of 9848 is a known mistake)`,
     fix: `make ${facts.port ?? 'this port'} forward to ${memberGrpcPort(facts)}`,
   }),
+  GRPC_TO_MAIN_PORT: (facts) => ({
+    explanation:
+      `${facts.port ?? 'the gRPC port'} answers like a member's main HTTP port${facts.detail ? ` (${facts.detail})` : ''}: the proxy, VIP or mapping in front sends ` +
+      `P+1000 to the members' main port (8848) instead of their gRPC port (9848), e.g. nginx stream "listen Y+1000; proxy_pass <member>:8848". ` +
+      'Clients fail with "Server check fail ... UNAVAILABLE: Network closed for unknown reason"',
+    fix: forwardAsTcp(facts, `make ${facts.port ?? clientGrpcPort(facts)} forward to ${memberGrpcPort(facts)}, not to the main port (stream: listen ${facts.port ?? 'P+1000'}; proxy_pass <member>:<its main port + 1000>):`, true),
+  }),
   PROXY_BAD_GATEWAY: (facts) => ({
     explanation: `a proxy on the gRPC port answered the call itself${facts.detail ? ` (${facts.detail})` : ''}: it terminates HTTP/2 and could not reach its upstream`,
     fix: tcpInsteadOfHttp(facts),
+  }),
+  GRPC_NO_RIGHT: (facts) => ({
+    explanation:
+      `the server refused the gRPC request for lack of rights (errorCode 403 NO_RIGHT${facts.detail ? `: ${facts.detail}` : ''}): with auth on, every request must ` +
+      'carry a valid accessToken; "user not found!" means none was sent, "token expired!"/"token invalid!" a stale or foreign one. The network path works',
+    fix:
+      'configure username and password in the clients (they log in over HTTP on the main port, then send the token on gRPC); ' +
+      'run again with --username/--password to check the login; give every member the same nacos.core.auth.plugin.nacos.token.secret.key',
+  }),
+  GRPC_OVER_THRESHOLD: (facts) => ({
+    explanation: `the server's TPS control refused the request (errorCode 503 OVER_THRESHOLD${facts.detail ? `: ${facts.detail}` : ''}) and delayed its answer by 1 s: the request rate is over a configured limit`,
+    fix: 'check the TPS control rules on the members (nacos.plugin.control.* in application.properties, the rules under ${nacos.home}/data/tps) and the clients\' request rate; logs/nacos.log names the point that is over',
+  }),
+  GRPC_NO_HANDLER: (facts) => ({
+    explanation:
+      `the server has no handler for the request type (errorCode 302 "RequestHandler Not Found"${facts.detail ? `: ${facts.detail}` : ''}): client and server versions ` +
+      'do not match, e.g. a request type a newer client sends to an older server, or one Nacos 3 removed',
+    fix: "use a client of the server's line (http.state shows the server version): a 2.x client with 2.x servers, a 3.x client for 3.x features; or upgrade the servers",
+  }),
+  GRPC_BAD_REQUEST: (facts) => ({
+    explanation:
+      `the server refused the request as bad (errorCode 502${facts.detail ? `: ${facts.detail}` : ''}): its body could not be parsed, or the request type is not ` +
+      'allowed on this port ("invoke X from sdk is forbidden": SDK requests belong on P+1000, member requests on P+1001)',
+    fix: `give SDK clients the main port P (they dial P+1000 themselves), never P+1001; ${facts.role === 'cluster-grpc' ? 'P+1001 is for member-to-member traffic only' : 'if a proxy rewrites gRPC bodies, forward TCP as is'}`,
   }),
   GRPC_FAILED: (facts) => ({
     explanation: `the Nacos gRPC handshake failed${facts.detail ? `: ${facts.detail}` : ''}`,
@@ -339,12 +479,32 @@ const ADVICE: Readonly<Record<CheckCause, (facts: AdviceFacts) => Advice>> = {
       '(nginx terminating HTTP/2); a few seconds at an idle timeout shorter than the 5 s heartbeat (nginx stream proxy_timeout 3s); 10 min at the stream default',
     fix: forwardAsTcp(facts, `forward ${clientGrpcPort(facts)} as plain TCP with an idle timeout of at least 30 s (the generated configs use 10m):`, false),
   }),
+  HEARTBEAT_FAILED: (facts) => ({
+    explanation:
+      `heartbeats on a registered, idle connection failed${facts.detail ? ` (${facts.detail})` : ''}. A client sends a HealthCheck after 5 s idle; after 3 ` +
+      'failed ones it marks the connection UNHEALTHY, reconnects and registers again, so its services flap',
+    fix: `see the grpc findings of ${facts.port ?? 'this port'}; on the member, logs/remote.log shows the connection; whatever sits in between must forward TCP as is`,
+  }),
   PROBE_UNFINISHED: () => ({
     explanation: 'the probe did not finish within its budget, so its result is unknown',
     fix: 'run again with a longer --timeout',
   }),
 };
 
+/** Causes where a loopback address is itself a likely mistake (§4 case 15). */
+const LOOPBACK_CAUSES: ReadonlySet<CheckCause> = new Set(['MAIN_PORT_CLOSED', 'GRPC_PORT_CLOSED']);
+
+function onLoopback(target: Target): boolean {
+  return isLoopbackHost(target.address.host) || (target.ip !== undefined && isLoopbackHost(target.ip));
+}
+
 export function advice(cause: CheckCause, facts: AdviceFacts): Advice {
-  return ADVICE[cause](facts);
+  const given = ADVICE[cause](facts);
+  if (!LOOPBACK_CAUSES.has(cause) || !onLoopback(facts.target)) return given;
+  return {
+    explanation:
+      `${given.explanation}. ${facts.target.address.host} is a loopback address: an app in a container that is given "localhost" or 127.0.0.1 reaches its ` +
+      'own container, not the host or the Nacos container, and gets exactly this refusal ("Connection refused: /127.0.0.1:9848")',
+    fix: `${given.fix}\nif the client runs in a container: give it the address of the host or of the Nacos service (the compose service name, the Kubernetes Service, host.docker.internal), not localhost`,
+  };
 }

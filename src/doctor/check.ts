@@ -1,9 +1,11 @@
 /**
- * The orchestrator of `nacos-doctor check`: expands the address list into targets, runs every
- * probe of every target at once, each within its own budget (--timeout, plus the hold time for
- * the hold test) and under one AbortSignal, then classifies each target's observations in the
- * order of the probe list. A black-holed address therefore costs about one timeout, not the sum
- * of its probes' timeouts.
+ * The orchestrator of `nacos-doctor check`: expands every address into targets (a name's lookup
+ * runs alongside the other addresses' probes), runs every probe of every target at once, then
+ * classifies each target's observations in the order of the probe list.
+ *
+ * One budget for the whole run: every step of every probe, and every DNS lookup, must end within
+ * --timeout of the start. Only the hold test runs longer, by the hold time, once its connection
+ * is open. A black-holed address therefore costs about one timeout, not the sum of its steps.
  */
 import { silentLogger, type Logger } from '../log.js';
 import { NacosHttpClient } from '../nacos/http-client.js';
@@ -13,7 +15,7 @@ import { isObserving, type AnyObservingProbe, type Observations, type Probe, typ
 import { PROBES } from './probes.js';
 import type { Resolver } from './probes/dns.js';
 import { worstStatus, type Finding, type Report, type Section } from './report.js';
-import { expandTargets, type ExpandedTarget } from './targets.js';
+import { expandAddress, targetKey, type ExpandedTarget } from './targets.js';
 
 export interface CheckProgress {
   readonly done: number;
@@ -38,28 +40,66 @@ const OVERRUN_GRACE_MS = 1000;
 
 type Unfinished = { readonly unfinished: true };
 
-function budgetOf(probe: AnyObservingProbe, options: CheckOptions): number {
-  return options.timeoutMs + (probe.extraBudgetMs?.(options) ?? 0);
+interface Shared {
+  readonly options: CheckOptions;
+  /** The run's stop: each probe gets a signal of its own from it (see stopsOf). */
+  readonly stops: Stops;
+  readonly logger: Logger;
+  /** performance.now() by which every step must have ended (the start + --timeout). */
+  readonly deadline: number;
 }
 
-/** Runs one probe of one target; resolves undefined-free: the observation, or `unfinished`. */
-async function runProbe(
-  probe: AnyObservingProbe,
-  target: Target & { ip: string },
-  shared: { options: CheckOptions; signal: AbortSignal; http: NacosHttpClient; logger: Logger },
-): Promise<unknown> {
-  const budget = budgetOf(probe, shared.options);
-  const deadline = performance.now() + budget;
+/**
+ * Interrupting the run reaches every probe through ONE listener on the caller's signal: each
+ * probe gets its own AbortController, aborted from the set. A listener per probe (or per
+ * socket) on the shared signal would grow with the address list and trip Node's
+ * MaxListenersExceededWarning at three addresses.
+ */
+interface Stops {
+  /** A signal for one probe, aborted with the run; release() once the probe is done. */
+  take(): { readonly signal: AbortSignal; release(): void };
+  /** Removes the listener from the caller's signal. */
+  close(): void;
+}
+
+function stopsOf(signal: AbortSignal): Stops {
+  const open = new Set<AbortController>();
+  const onAbort = (): void => {
+    for (const controller of open) controller.abort(signal.reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    take: () => {
+      const controller = new AbortController();
+      if (signal.aborted) controller.abort(signal.reason);
+      open.add(controller);
+      return { signal: controller.signal, release: () => open.delete(controller) };
+    },
+    close: () => signal.removeEventListener('abort', onAbort),
+  };
+}
+
+function msUntil(deadline: number): number {
+  return Math.max(1, Math.round(deadline - performance.now()));
+}
+
+function extraBudgetOf(probe: AnyObservingProbe, options: CheckOptions): number {
+  return probe.extraBudgetMs?.(options) ?? 0;
+}
+
+/** Runs one probe of one target; resolves with the observation, or `unfinished`. */
+async function runProbe(probe: AnyObservingProbe, target: Target & { ip: string }, shared: Shared & { http: NacosHttpClient }): Promise<unknown> {
+  const stop = shared.stops.take();
   const context: ProbeContext = {
     options: shared.options,
-    signal: shared.signal,
+    signal: stop.signal,
     http: shared.http,
     logger: shared.logger,
-    remaining: () => Math.max(1, Math.round(deadline - performance.now())),
+    remaining: () => msUntil(shared.deadline),
   };
   let timer: NodeJS.Timeout | undefined;
   const overrun = new Promise<Unfinished>((resolve) => {
-    timer = setTimeout(() => resolve({ unfinished: true }), budget + OVERRUN_GRACE_MS);
+    timer = setTimeout(() => resolve({ unfinished: true }), msUntil(shared.deadline + extraBudgetOf(probe, shared.options) + OVERRUN_GRACE_MS));
   });
   const started = performance.now();
   try {
@@ -68,6 +108,7 @@ async function runProbe(
     return result;
   } finally {
     clearTimeout(timer);
+    stop.release();
   }
 }
 
@@ -76,12 +117,14 @@ function unfinishedFinding(probe: string, budgetMs: number, target: Target): Fin
   return { check: probe, status: 'fail', title: `the ${probe} probe did not finish within ${budgetMs} ms`, cause: 'PROBE_UNFINISHED', explanation, fix };
 }
 
-function httpClientFor(target: Target & { ip: string }, options: CheckOptions, logger: Logger): NacosHttpClient {
+/** The target's HTTP client; requests without a timeout of their own (the login) end by the run's deadline. */
+function httpClientFor(target: Target & { ip: string }, shared: Shared): NacosHttpClient {
+  const { options, logger } = shared;
   const { username, password, accessToken } = options.credentials;
   return new NacosHttpClient({
     server: { ...target.address, host: target.ip },
     contextPath: target.contextPath,
-    timeoutMs: options.timeoutMs,
+    timeoutMs: msUntil(shared.deadline),
     logger,
     ...(username !== undefined && password !== undefined ? { username, password } : {}),
     ...(accessToken !== undefined ? { accessToken } : {}),
@@ -144,37 +187,66 @@ function summaryOf(sections: readonly Section[]): Finding[] {
   ];
 }
 
+interface Checked {
+  readonly item: ExpandedTarget;
+  readonly observed: Observations;
+  readonly unfinished: readonly Finding[];
+}
+
 export async function runCheck(options: CheckOptions, run: CheckRun = {}): Promise<Report> {
   const logger = run.logger ?? silentLogger();
   const signal = run.signal ?? new AbortController().signal;
   const probes = run.probes ?? PROBES;
-  const expanded = await expandTargets(options, { signal, ...(run.resolver ? { resolver: run.resolver } : {}) });
+  const shared: Shared = { options, stops: stopsOf(signal), logger, deadline: performance.now() + options.timeoutMs };
   const observing = probes.filter(isObserving).filter((probe) => probe.enabled?.(options) ?? true);
-  const reachable = expanded.filter((item): item is ExpandedTarget & { target: Target & { ip: string } } => item.target.ip !== undefined);
-  const total = reachable.length * observing.length;
-  let done = 0;
-  const observations = await Promise.all(
-    expanded.map(async (item) => {
-      const observed: Record<string, unknown> = item.dns ? { dns: item.dns } : {};
-      const unfinished: Finding[] = [];
-      const { target } = item;
-      if (target.ip === undefined) return { observed: observed as Observations, unfinished };
-      const ipTarget = target as Target & { ip: string };
-      const shared = { options, signal, logger, http: httpClientFor(ipTarget, options, logger) };
-      await Promise.all(
-        observing.map(async (probe) => {
-          const result = await runProbe(probe, ipTarget, shared);
-          done += 1;
-          run.onProgress?.({ done, total, target: target.label, probe: probe.name });
-          if ((result as Partial<Unfinished>).unfinished === true) unfinished.push(unfinishedFinding(probe.name, budgetOf(probe, options), target));
-          else observed[probe.name] = result;
-        }),
-      );
-      return { observed: observed as Observations, unfinished };
-    }),
-  );
-  const sections = expanded.map((item, index) => {
-    const { observed, unfinished } = observations[index]!;
+  // One target per address until a lookup says otherwise; the total grows or shrinks then.
+  const progress = { done: 0, total: options.addresses.length * observing.length };
+  const claimed = new Set<string>();
+
+  const observe = async (item: ExpandedTarget): Promise<Checked> => {
+    const observed: Record<string, unknown> = item.dns ? { dns: item.dns } : {};
+    const unfinished: Finding[] = [];
+    const { target } = item;
+    if (target.ip === undefined) return { item, observed: observed as Observations, unfinished };
+    const ipTarget = target as Target & { ip: string };
+    const withHttp = { ...shared, http: httpClientFor(ipTarget, shared) };
+    await Promise.all(
+      observing.map(async (probe) => {
+        const result = await runProbe(probe, ipTarget, withHttp);
+        progress.done += 1;
+        run.onProgress?.({ done: progress.done, total: progress.total, target: target.label, probe: probe.name });
+        if ((result as Partial<Unfinished>).unfinished === true) unfinished.push(unfinishedFinding(probe.name, options.timeoutMs + extraBudgetOf(probe, options), target));
+        else observed[probe.name] = result;
+      }),
+    );
+    return { item, observed: observed as Observations, unfinished };
+  };
+
+  /** The address's targets that no earlier one already covers, each observed as soon as it is known. */
+  const checkAddress = (expanded: readonly ExpandedTarget[]): Promise<Checked[]> => {
+    const fresh = expanded.filter(({ target }) => !claimed.has(targetKey(target)) && claimed.add(targetKey(target)));
+    progress.total += (fresh.filter(({ target }) => target.ip !== undefined).length - 1) * observing.length;
+    return Promise.all(fresh.map(observe));
+  };
+
+  let checked: Checked[][];
+  try {
+    checked = await Promise.all(
+      options.addresses.map((address) => {
+        const lookup = shared.stops.take();
+        const expanded = expandAddress(address, options.contextPath, { timeoutMs: msUntil(shared.deadline), signal: lookup.signal, ...(run.resolver ? { resolver: run.resolver } : {}) });
+        // IP literals are claimed at once, in the order given; names once they resolve.
+        if (Array.isArray(expanded)) {
+          lookup.release();
+          return checkAddress(expanded);
+        }
+        return expanded.finally(lookup.release).then(checkAddress);
+      }),
+    );
+  } finally {
+    shared.stops.close();
+  }
+  const sections = checked.flat().map(({ item, observed, unfinished }) => {
     const findings = probes.flatMap((probe) => probe.classify(observed, item.target, options));
     return sectionOf(item, [...findings, ...unfinished]);
   });

@@ -32,6 +32,8 @@ export interface Failure {
   readonly http2Code?: number;
   /** A Nacos response's errorCode (300, 301, 403, ...). */
   readonly errorCode?: number;
+  /** Hex of the first bytes of an answer that was not HTTP. */
+  readonly received?: string;
 }
 
 /** Longest body quoted in a failure. */
@@ -44,7 +46,7 @@ function defined<T extends object>(value: T): T {
 export function failureOf(error: unknown): Failure {
   const message = describeError(error);
   if (error instanceof ConnectError) return defined({ code: error.code, message, errno: error.errno, phase: 'connect' });
-  if (error instanceof NacosNetworkError) return defined({ code: error.code, message, errno: error.errno, phase: error.phase });
+  if (error instanceof NacosNetworkError) return defined({ code: error.code, message, errno: error.errno, phase: error.phase, received: error.received });
   if (error instanceof NacosHttpError) {
     return defined({
       code: error.code,
@@ -75,6 +77,13 @@ export function failureOf(error: unknown): Failure {
   }
   if (error instanceof NacosToolError) return { code: error.code, message };
   return defined({ code: 'ERR_UNEXPECTED', message, errno: errnoCode(error) });
+}
+
+const NETWORK_CODES = new Set(['ERR_CONNECT_REFUSED', 'ERR_CONNECT_TIMEOUT', 'ERR_CONNECT_UNREACHABLE', 'ERR_CONNECT_RESET', 'ERR_CONNECT_DNS', 'ERR_CONNECT', 'ERR_HTTP_TIMEOUT']);
+
+/** No answer at all (refused, timed out, reset, ...): the TCP findings' business, not a server's answer. */
+export function isNetworkFailure(failure: Failure): boolean {
+  return NETWORK_CODES.has(failure.code);
 }
 
 /** The result of one measured step: its value, or the failure, and how long it took. */

@@ -7,6 +7,7 @@ import type { ClusterNode } from '../nacos/cluster-nodes.js';
 import type { ServerState } from '../nacos/server-state.js';
 import { parseNacosVersion } from '../nacos/server-version.js';
 import type { Role } from '../ports.js';
+import { formatSettings, readServerHello, startsWithSettings } from './h2-fingerprint.js';
 import type { Observations } from './probe.js';
 import type { PortDial } from './probes/tcp.js';
 
@@ -40,4 +41,20 @@ export function observedDial(observed: Observations, role: Role): PortDial | und
 export function observedMajorVersion(observed: Observations): number | undefined {
   const version = observedState(observed)?.version;
   return version === undefined ? undefined : parseNacosVersion(version)?.major;
+}
+
+/**
+ * When the dialled port answered an HTTP/1.1 request with HTTP/2 (a SETTINGS frame, as a gRPC
+ * server that speaks first does): the evidence. The address is then a gRPC port (§4 case 17).
+ */
+export function observedGrpcOnMainPort(observed: Observations): string | undefined {
+  for (const outcome of Object.values(observed.http?.readiness ?? {})) {
+    if (outcome.ok || outcome.failure.received === undefined) continue;
+    const bytes = Buffer.from(outcome.failure.received, 'hex');
+    if (!startsWithSettings(bytes)) continue;
+    const hello = readServerHello(bytes);
+    const settings = hello.settings ? ` ${formatSettings(hello.settings)}` : '';
+    return `an HTTP/1.1 request was answered with an HTTP/2 SETTINGS frame${settings}${hello.goaway ? `, GOAWAY "${hello.goaway}"` : ''}`;
+  }
+  return undefined;
 }

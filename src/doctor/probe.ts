@@ -49,7 +49,7 @@ export interface ProbeContext {
   readonly options: CheckOptions;
   /** Aborted when the run is interrupted; the budget is enforced through remaining(). */
   readonly signal: AbortSignal;
-  /** Milliseconds left of this probe's budget, at least 1: the timeout for its next step. */
+  /** Milliseconds left of the run's budget (--timeout from the start of the check), at least 1: the timeout for the next step. */
   remaining(): number;
   /** The target's HTTP client, shared by its probes so that they share one login. */
   readonly http: NacosHttpClient;
@@ -63,7 +63,7 @@ export interface ObservingProbe<K extends ObservedKey> {
   readonly name: K;
   /** Whether it runs with these options; default always. */
   readonly enabled?: (options: CheckOptions) => boolean;
-  /** Budget on top of --timeout (the hold test's hold time). */
+  /** How long it may run past --timeout (the hold test's hold time); its steps still get remaining(). */
   readonly extraBudgetMs?: (options: CheckOptions) => number;
   observe(target: Target & { readonly ip: string }, context: ProbeContext): Promise<NonNullable<Observations[K]>>;
   readonly classify: Classifier;

@@ -5,6 +5,7 @@
  * list it here.
  */
 import type { Probe } from './probe.js';
+import { addressProbe } from './probes/address.js';
 import { authProbe } from './probes/auth.js';
 import { dnsProbe } from './probes/dns.js';
 import { grpcProbe } from './probes/grpc.js';
@@ -15,4 +16,4 @@ import { membersProbe } from './probes/members.js';
 import { offsetProbe } from './probes/offset.js';
 import { tcpProbe } from './probes/tcp.js';
 
-export const PROBES: readonly Probe[] = Object.freeze([dnsProbe, tcpProbe, httpProbe, authProbe, membersProbe, offsetProbe, h2Probe, grpcProbe, holdProbe]);
+export const PROBES: readonly Probe[] = Object.freeze([dnsProbe, addressProbe, tcpProbe, httpProbe, authProbe, membersProbe, offsetProbe, h2Probe, grpcProbe, holdProbe]);

@@ -5,7 +5,6 @@
  * reports the DNS failure and nothing else.
  */
 import { formatHostPort, normalizeIp, type ServerAddress } from '../address.js';
-import type { CheckOptions } from './check-options.js';
 import type { Target } from './probe.js';
 import { needsLookup, resolveHost, type DnsObservation, type Resolver } from './probes/dns.js';
 
@@ -26,20 +25,20 @@ export function targetsOf(address: ServerAddress, contextPath: string, dns?: Dns
   return dns.lookup.value.map((ip) => ({ target: { ...base, ip, label: `${formatHostPort(address.host, address.port)} (${ip})` }, dns }));
 }
 
-/** Resolves every name of the list in parallel; drops repeated targets. */
-export async function expandTargets(options: CheckOptions, run: { signal: AbortSignal; resolver?: Resolver }): Promise<ExpandedTarget[]> {
-  const expanded = await Promise.all(
-    options.addresses.map(async (address) => {
-      if (!needsLookup(address.host)) return targetsOf(address, options.contextPath);
-      const dns = await resolveHost(address.host, { timeoutMs: options.timeoutMs, signal: run.signal, ...(run.resolver ? { resolver: run.resolver } : {}) });
-      return targetsOf(address, options.contextPath, dns);
-    }),
-  );
-  const seen = new Set<string>();
-  return expanded.flat().filter(({ target }) => {
-    const key = `${target.address.scheme}|${target.label}|${target.contextPath}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** What makes two targets the same check: scheme, dialled IP and port, context path. */
+export function targetKey(target: Target): string {
+  return `${target.address.scheme}|${target.label}|${target.contextPath}`;
+}
+
+/**
+ * The targets of one address: at once for an IP literal, after the lookup (within `timeoutMs`)
+ * for a name. Each address is expanded on its own, so a slow name delays only its own probes.
+ */
+export function expandAddress(
+  address: ServerAddress,
+  contextPath: string,
+  run: { timeoutMs: number; signal: AbortSignal; resolver?: Resolver },
+): ExpandedTarget[] | Promise<ExpandedTarget[]> {
+  if (!needsLookup(address.host)) return targetsOf(address, contextPath);
+  return resolveHost(address.host, run).then((dns) => targetsOf(address, contextPath, dns));
 }

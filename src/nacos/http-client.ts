@@ -4,8 +4,8 @@
  * - Base URL from a parsed ServerAddress (src/address.ts) plus the context path, `/nacos` unless
  *   the address or the options give another (3.x console port: '').
  * - One deadline per request (`timeoutMs`, default 5 s) and an optional caller AbortSignal.
- * - Login with `POST {ctx}/v1/auth/login` (form username/password; open on 1.x-3.x, NACOS-FACTS §3) when
- *   credentials are given; the token goes on every request as the `accessToken` query parameter,
+ * - Login with `POST {ctx}/v1/auth/login` (form username/password; open on 1.x-3.x, NACOS-FACTS §3), or
+ *   `POST {ctx}/v3/auth/user/login` where v1 is gone (3.2+), when credentials are given; the token goes on every request as the `accessToken` query parameter,
  *   is renewed before its `tokenTtl` runs out, and once more when the server says it expired.
  *   A token given as `accessToken` is sent as it is and never renewed (there is nothing to log in with).
  * - Non-2xx answers and network failures become the typed errors of src/nacos/http-errors.ts.
@@ -20,7 +20,7 @@ import { errnoCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { connectFailureOf } from '../net/dial.js';
 import { VERSION } from '../version.js';
-import { NacosNetworkError, NacosResponseError, classifyHttpFailure, parseJsonBody, type NacosAuthError } from './http-errors.js';
+import { NacosNetworkError, NacosResponseError, classifyHttpFailure, parseJsonBody, type NacosAuthError, type NetworkPhase } from './http-errors.js';
 
 export const DEFAULT_CONTEXT_PATH = '/nacos';
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -68,6 +68,13 @@ export interface NacosResponse {
   readonly url: string;
   readonly elapsedMs: number;
 }
+
+/** How much of an answer that is not HTTP is kept for diagnosis. */
+const MAX_RECEIVED_BYTES = 256;
+
+const LOGIN_PATHS = { v1: '/v1/auth/login', v3: '/v3/auth/user/login' } as const;
+
+const WAITING_FOR: Readonly<Record<NetworkPhase, string>> = { connect: 'connecting', tls: 'in the TLS handshake', response: 'waiting for the answer' };
 
 interface Token {
   readonly value: string;
@@ -159,11 +166,16 @@ export class NacosHttpClient {
   }
 
   async #fetchToken(signal: AbortSignal | undefined): Promise<Token> {
-    const response = await this.#send(
-      '/v1/auth/login',
-      { method: 'POST', form: { username: this.#options.username, password: this.#options.password }, ...(signal ? { signal } : {}) },
-      undefined,
-    );
+    const login = (path: string): Promise<NacosResponse> =>
+      this.#send(path, { method: 'POST', form: { username: this.#options.username, password: this.#options.password }, ...(signal ? { signal } : {}) }, undefined);
+    let response: NacosResponse;
+    try {
+      response = await login(LOGIN_PATHS.v1);
+    } catch (error) {
+      // 3.2+ without the legacy adapter has no v1 API at all; its login is v3 (NACOS-FACTS §2.3).
+      if ((error as { code?: unknown }).code !== 'ERR_NACOS_API_ABSENT') throw error;
+      response = await login(LOGIN_PATHS.v3);
+    }
     const { accessToken, tokenTtl } = (parseJsonBody(response.body, response.url) ?? {}) as { accessToken?: unknown; tokenTtl?: unknown };
     if (typeof accessToken !== 'string' || accessToken === '') throw new NacosResponseError(response.url, 'login answered without an accessToken');
     const ttlMs = typeof tokenTtl === 'number' && tokenTtl > 0 ? tokenTtl * 1000 : 0;
@@ -193,7 +205,7 @@ export class NacosHttpClient {
     return new Promise<NacosResponse>((resolve, reject) => {
       const deadline = AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-      let connected = false;
+      let phase: NetworkPhase = 'connect';
       let settled = false;
       const finish = (error: unknown, response?: NacosResponse): void => {
         if (settled) return;
@@ -204,25 +216,40 @@ export class NacosHttpClient {
       };
       const networkError = (error: unknown): unknown => {
         if (options.signal?.aborted) return options.signal.reason;
-        const phase = connected ? 'response' : 'connect';
         if (deadline.aborted) {
           return new NacosNetworkError('ERR_HTTP_TIMEOUT', {
             errno: 'ETIMEDOUT',
             phase,
             url: shownUrl,
-            message: `${method} ${shownUrl} timed out after ${timeoutMs}ms (${phase === 'connect' ? 'connecting' : 'waiting for the answer'})`,
+            message: `${method} ${shownUrl} timed out after ${timeoutMs}ms (${WAITING_FOR[phase]})`,
             cause: error,
           });
         }
         const errno = errnoCode(error) ?? 'UNKNOWN';
         const detail = error instanceof Error ? error.message : String(error);
-        return new NacosNetworkError(connectFailureOf(errno), { errno, phase, url: shownUrl, message: `${method} ${shownUrl} failed: ${errno} (${detail})`, cause: error });
+        const during = phase === 'tls' ? ' during the TLS handshake' : '';
+        // node:http keeps the bytes it could not parse: they tell what answered instead of HTTP.
+        const raw = (error as { rawPacket?: unknown }).rawPacket;
+        return new NacosNetworkError(connectFailureOf(errno), {
+          errno,
+          phase,
+          url: shownUrl,
+          message: `${method} ${shownUrl} failed${during}: ${errno} (${detail})`,
+          cause: error,
+          ...(Buffer.isBuffer(raw) ? { received: raw.subarray(0, MAX_RECEIVED_BYTES).toString('hex') } : {}),
+        });
       };
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(url, { method, headers, agent: false, signal });
       req.once('socket', (socket) => {
-        if (!socket.connecting) connected = true;
-        else socket.once('connect', () => (connected = true));
+        // An https:// request is only sent once the TLS handshake is done ('secureConnect').
+        const secure = url.protocol === 'https:';
+        const connected = (): void => {
+          phase = secure ? 'tls' : 'response';
+        };
+        if (secure) socket.once('secureConnect', () => (phase = 'response'));
+        if (!socket.connecting) connected();
+        else socket.once('connect', connected);
       });
       req.once('error', (error) => finish(networkError(error)));
       req.once('response', (res: IncomingMessage) => {

@@ -76,19 +76,27 @@ export class NacosApiAbsentError extends NacosHttpError {
 
 export type NetworkFailure = ConnectFailure | 'ERR_HTTP_TIMEOUT';
 
+export type NetworkPhase = 'connect' | 'tls' | 'response';
+
 export class NacosNetworkError extends NacosToolError {
   override name = 'NacosNetworkError';
   /** The OS errno (ECONNREFUSED ...), or ETIMEDOUT for our own deadline. */
   readonly errno: string;
-  /** Whether the TCP connection was up when it failed. */
-  readonly phase: 'connect' | 'response';
+  /**
+   * How far it got: `connect` (no TCP connection), `tls` (TCP up, the TLS handshake of an
+   * https:// address did not finish), `response` (waiting for or reading the answer).
+   */
+  readonly phase: NetworkPhase;
   readonly url: string;
+  /** Hex of the first bytes the server sent, when they could not be parsed as HTTP (HPE_*). */
+  readonly received: string | undefined;
 
-  constructor(code: NetworkFailure, init: { errno: string; phase: 'connect' | 'response'; url: string; message: string; cause?: unknown }) {
+  constructor(code: NetworkFailure, init: { errno: string; phase: NetworkPhase; url: string; message: string; cause?: unknown; received?: string }) {
     super(code, init.message, { cause: init.cause });
     this.errno = init.errno;
     this.phase = init.phase;
     this.url = init.url;
+    this.received = init.received;
   }
 }
 

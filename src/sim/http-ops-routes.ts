@@ -35,13 +35,17 @@ export function subscriberCount(context: SimContext): number {
 }
 
 function metrics(request: SimHttpRequest, context: SimContext): SimHttpResponse {
+  return json(metricsBody(request, context));
+}
+
+function metricsBody(request: SimHttpRequest, context: SimContext): object {
   const onlyStatusParam = request.params.get('onlyStatus');
   const onlyStatus = onlyStatusParam === null ? metricsOnlyStatusByDefault(context.settings.version) : onlyStatusParam === 'true';
   const status = namingStatus(context.settings.faults).status;
-  if (onlyStatus) return json({ status });
+  if (onlyStatus) return { status };
   const naming = context.stores.naming;
   const connections = [...context.connections()].filter((connection) => connection.registered).length;
-  return json({
+  return {
     status,
     serviceCount: naming.services().length,
     instanceCount: naming.instanceCount,
@@ -57,7 +61,7 @@ function metrics(request: SimHttpRequest, context: SimContext): SimHttpResponse 
     cpu: 0,
     load: 0,
     mem: 0,
-  });
+  };
 }
 
 function members(request: SimHttpRequest, context: SimContext): object[] {
@@ -138,7 +142,9 @@ export const opsRoutes: readonly HttpRoute[] = [
     replacement: 'GET /v3/admin/core/cluster/node/list',
     handle: (request, context) => result(members(request, context)),
   },
-  { method: 'GET', path: '/v3/admin/core/cluster/node/list', api: 'v3', handle: (request, context) => result(members(request, context)) },
+  // 3.x admin APIs need an (admin) token when auth is on, like every admin API of Nacos 3.
+  { method: 'GET', path: '/v3/admin/core/cluster/node/list', api: 'v3', secured: true, handle: (request, context) => result(members(request, context)) },
+  { method: 'GET', path: '/v3/admin/ns/ops/metrics', api: 'v3', secured: true, handle: (request, context) => result(metricsBody(request, context)) },
   { method: 'POST', path: '/v1/auth/login', api: 'always', handle: login },
   { method: 'POST', path: '/v1/auth/users/login', api: 'always', handle: login },
   { method: 'POST', path: '/v3/auth/user/login', api: 'v3', handle: login },

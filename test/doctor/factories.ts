@@ -45,12 +45,12 @@ export function state(fields: Record<string, unknown> = {}): ServerState {
 
 const NOT_THERE = failed<never>({ code: 'ERR_NACOS_API_ABSENT', status: 404 });
 
-export function http(overrides: Partial<{ readiness: Partial<HttpObservation['readiness']>; state: Partial<HttpObservation['state']>; naming: Outcome<string> }> = {}): HttpObservation {
+export function http(overrides: Partial<{ readiness: Partial<HttpObservation['readiness']>; state: Partial<HttpObservation['state']>; naming: Partial<HttpObservation['naming']> }> = {}): HttpObservation {
   const ready: Outcome<Readiness> = ok({ ready: true, message: 'OK' });
   return {
     readiness: { v1: ready, v2: ok({ ready: true, message: 'ok' }), v3: NOT_THERE, ...overrides.readiness },
     state: { v1: ok(state()), v3: NOT_THERE, ...overrides.state },
-    naming: overrides.naming ?? ok('UP'),
+    naming: { v1: ok('UP'), v3: NOT_THERE, ...overrides.naming },
   };
 }
 

@@ -29,7 +29,7 @@ describe('README: nacos-doctor check', async () => {
   });
 
   it('names every check id in its table', () => {
-    const ids = ['dns', 'tcp.main', 'tcp.client-grpc', 'tcp.cluster-grpc', 'tcp.raft', 'http.readiness', 'http.state', 'http.naming', 'auth', 'cluster.members', 'cluster.raft', 'offset', 'h2.client-grpc', 'grpc.client-grpc', 'grpc.client-grpc.path', 'hold'];
+    const ids = ['dns', 'address', 'tcp.main', 'tcp.client-grpc', 'tcp.cluster-grpc', 'tcp.raft', 'http.readiness', 'http.state', 'http.naming', 'http.v1-api', 'auth', 'cluster.members', 'cluster.raft', 'offset', 'h2.client-grpc', 'grpc.client-grpc', 'grpc.client-grpc.path', 'hold'];
     for (const id of ids) expect(section, id).toContain(`\`${id}\``);
   });
 });

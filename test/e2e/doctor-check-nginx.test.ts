@@ -3,6 +3,8 @@
  * (stream) front, and the broken ones users post (NACOS-FACTS §5.1): HTTP/2 termination with
  * grpc_pass, grpc_pass without http2, only the main port forwarded, a VIP on another port
  * without its +1000, idle timeouts that cut the connection. One nginx serves every front.
+ * Skipped, with the reason in its name and on stderr, only where nginx or its stream module is
+ * not installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHostPort } from '../../src/address.js';
@@ -12,11 +14,12 @@ import { exitCodeOf, type Finding, type Report } from '../../src/doctor/report.j
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import { rolePort } from '../../src/ports.js';
 import { startNginx, type RunningLoadBalancer } from '../helpers/load-balancers.js';
+import { nginxSupport, skippedBecause } from '../helpers/nginx-support.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
 import { startSim, type SimHarness } from '../helpers/sim.js';
 import { runBin } from '../helpers/spawn.js';
 
-const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+const NGINX = nginxSupport();
 const HOST = '127.0.0.1';
 /** A second loopback address, so a front can listen on the members' own port number. */
 const OTHER_HOST = '127.0.0.2';
@@ -42,6 +45,7 @@ interface Fronts {
   readonly vip: number;
   readonly shortIdle: number;
   readonly http2ShortRead: number;
+  readonly toMain: number;
 }
 
 function config(dir: string, sim: SimHarness, fronts: Fronts): string {
@@ -51,7 +55,7 @@ function config(dir: string, sim: SimHarness, fronts: Fronts): string {
   const at = (port: number, role: 'main' | 'client-grpc' = 'main'): string => formatHostPort(HOST, rolePort(port, role));
   const first = members[0]!;
   return `
-load_module ${STREAM_MODULE};
+${NGINX.loadStream}
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log notice;
@@ -73,6 +77,9 @@ stream {
   # TCP, but an idle timeout shorter than the client heartbeat (failure case 10).
   server { listen ${at(fronts.shortIdle)}; proxy_pass main; }
   server { listen ${at(fronts.shortIdle, 'client-grpc')}; proxy_pass grpc; proxy_timeout 1s; }
+  # Y+1000 forwarded to the members' main port instead of their gRPC port (failure case 6).
+  server { listen ${at(fronts.toMain)}; proxy_pass main; }
+  server { listen ${at(fronts.toMain, 'client-grpc')}; proxy_pass main; }
 }
 http {
   access_log off;
@@ -88,7 +95,7 @@ http {
 `;
 }
 
-describe('check through nginx in front of a 3-member nacos-sim', () => {
+describe.skipIf(NGINX.noStream !== undefined)(skippedBecause('check through nginx in front of a 3-member nacos-sim', NGINX.noStream), () => {
   let sim: SimHarness;
   let nginx: RunningLoadBalancer;
   let fronts: Fronts;
@@ -96,7 +103,7 @@ describe('check through nginx in front of a 3-member nacos-sim', () => {
   beforeAll(async () => {
     sim = await startSim({ nodes: 3 });
     const free = (): Promise<number> => findFreeBasePort({ host: HOST, roles: ['main', 'client-grpc', 'cluster-grpc'] });
-    fronts = { stream: await free(), http2: await free(), http1: await free(), vip: await free(), shortIdle: await free(), http2ShortRead: await free() };
+    fronts = { stream: await free(), http2: await free(), http1: await free(), vip: await free(), shortIdle: await free(), http2ShortRead: await free(), toMain: await free() };
     nginx = await startNginx((dir) => config(dir, sim, fronts));
   });
 
@@ -146,7 +153,10 @@ describe('check through nginx in front of a 3-member nacos-sim', () => {
     expect(tcp).toMatchObject({ status: 'fail', cause: 'GRPC_PORT_CLOSED', data: { outcome: 'refused', port: grpcPort } });
     expect(tcp.title).toContain(formatHostPort(OTHER_HOST, grpcPort));
     expect(tcp.fix).toContain(`open port ${grpcPort} of ${OTHER_HOST}`);
-    expect(finding(report, 'offset').status).toBe('ok');
+    // The offset itself is right (P is the member's own port); it must not claim P+1000 works.
+    const offset = finding(report, 'offset');
+    expect(offset.status).toBe('info');
+    expect(offset.title).toContain(`${grpcPort} on this address does not reach its gRPC port`);
   });
 
   it('a VIP on another main port without its +1000: the offset explanation', async () => {
@@ -159,11 +169,29 @@ describe('check through nginx in front of a 3-member nacos-sim', () => {
     expect(finding(report, 'tcp.client-grpc').cause).toBe('GRPC_PORT_CLOSED');
   });
 
+  it('stream forwarding Y+1000 to the members\' main port: P+1000 answers the Nacos HTTP API, named as the cause with the fix', async () => {
+    const report = await check({ address: [formatHostPort(HOST, fronts.toMain)] });
+    const h2 = finding(report, 'h2.client-grpc');
+    expect(h2).toMatchObject({ status: 'fail', cause: 'GRPC_TO_MAIN_PORT', data: { answersHttpApi: true } });
+    // nginx balances P and P+1000 on their own, so P+1000 may reach another member than P did.
+    expect(h2.evidence).toMatch(/answers Nacos 2\.5\.1 \(server_port \d+\), (the same server as P|the main port of a listed member)/);
+    expect(h2.fix).toContain(`make ${rolePort(fronts.toMain, 'client-grpc')} forward to each member's gRPC port`);
+    expect(finding(report, 'grpc.client-grpc')).toMatchObject({ status: 'fail', cause: 'GRPC_TO_MAIN_PORT' });
+  });
+
   it('--hold: a stream proxy_timeout shorter than the heartbeat cuts the registered connection', async () => {
     const report = await check({ address: [formatHostPort(HOST, fronts.shortIdle)], hold: '4s' });
     const hold = finding(report, 'hold');
     expect(hold).toMatchObject({ status: 'fail', cause: 'CONNECTION_CUT' });
     expect(hold.explanation).toContain('shorter than the 5 s client heartbeat');
+  });
+
+  it('--hold through nginx http2 + grpc_pass: heartbeats refused with 301 fail the hold with the split-connection cause', async () => {
+    // Just over one heartbeat interval (5 s): the first heartbeat goes out on a fresh upstream connection.
+    const report = await check({ address: [formatHostPort(HOST, fronts.http2)], hold: '5.5s' });
+    const hold = finding(report, 'hold');
+    expect(hold).toMatchObject({ status: 'fail', cause: 'CONNECTION_SPLIT', data: { heartbeats: 1, unregisteredHeartbeats: 1 } });
+    expect(hold.evidence).toContain('1 heartbeat (0 failed, 1 with errorCode 301)');
   });
 
   it('--hold: nginx terminating HTTP/2 ends the idle bi-stream at its read timeout', async () => {

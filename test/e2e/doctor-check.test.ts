@@ -8,6 +8,7 @@ import { resolveCheckOptions, type CheckFlags } from '../../src/doctor/check-opt
 import { runCheck } from '../../src/doctor/check.js';
 import { renderJson } from '../../src/doctor/render-json.js';
 import { exitCodeOf, type Finding, type Report } from '../../src/doctor/report.js';
+import { findFreeBasePort } from '../../src/net/free-port.js';
 import { rolePort } from '../../src/ports.js';
 import { startBlackHole } from '../helpers/black-hole.js';
 import { startProxy } from '../helpers/proxy.js';
@@ -84,7 +85,9 @@ describe('check a healthy 3-member nacos-sim cluster', () => {
   it('with --cluster also requires P-1000 and shakes hands on P+1001 (the sim has no Raft port, so that fails)', async () => {
     const report = await check({ address: [sim.cluster.member(1).addresses.serverAddr], cluster: true });
     expect(finding(report, 'grpc.cluster-grpc').status).toBe('ok');
-    expect(finding(report, 'tcp.raft')).toMatchObject({ status: 'fail', cause: 'SERVER_PORT_CLOSED' });
+    const raft = finding(report, 'tcp.raft');
+    expect(raft).toMatchObject({ status: 'fail', cause: 'SERVER_PORT_CLOSED' });
+    expect(raft.explanation).not.toContain('from a client network this is expected');
   });
 
   it('sees nacos-proxy in front as plain L4: every check passes, and the server names the proxy as the peer', async () => {
@@ -100,9 +103,9 @@ describe('check a healthy 3-member nacos-sim cluster', () => {
     }
   });
 
-  it('the bin prints the report, exits 0 and writes nothing to stderr; --json matches the schema', async () => {
+  it('the bin prints the report, exits 0 and writes nothing to stderr (not even a listener warning) for the whole member list; --json matches the schema', async () => {
     const address = sim.cluster.member(2).addresses.serverAddr;
-    const text = await runBin('nacos-doctor', ['check', address]);
+    const text = await runBin('nacos-doctor', ['check', sim.cluster.serverAddr]);
     expect(text).toMatchObject({ code: 0, stderr: '' });
     expect(text.stdout).toContain(`${address}\n  [ok  ] main port P ${address} accepts connections`);
     const json = await runBin('nacos-doctor', ['check', address, '--json']);
@@ -110,6 +113,27 @@ describe('check a healthy 3-member nacos-sim cluster', () => {
     const document = JSON.parse(json.stdout) as { status: string; command: string };
     expect(reportSchemaErrors(document)).toEqual([]);
     expect(document).toMatchObject({ command: 'check', status: 'ok' });
+  });
+
+  it('https:// to the plain HTTP main port: a TLS handshake failure with the http:// fix, not a reset by a proxy', async () => {
+    const member = sim.cluster.member(0).addresses.serverAddr;
+    const report = await check({ address: [`https://${member}`] });
+    const readiness = finding(report, 'http.readiness');
+    expect(readiness).toMatchObject({ status: 'fail', cause: 'HTTPS_FAILED', title: `HTTPS to port ${sim.cluster.member(0).mainPort} fails` });
+    expect(readiness.evidence).toContain('during the TLS handshake');
+    expect(readiness.explanation).toContain('does not speak TLS');
+    expect(readiness.fix).toContain(`use http://${member}/nacos`);
+    expect(problems(report)).toEqual(['http.readiness fail HTTPS_FAILED']);
+  });
+
+  it('the gRPC port given as the address: that is the leading finding, with the main port as the fix, and nothing else fails', async () => {
+    const member = sim.cluster.member(1);
+    const grpcPort = rolePort(member.mainPort, 'client-grpc');
+    const report = await check({ address: [`127.0.0.1:${grpcPort}`] });
+    const [first] = report.sections[0]!.findings;
+    expect(first).toMatchObject({ check: 'address', status: 'fail', cause: 'ADDRESS_IS_GRPC_PORT', data: { mainPort: member.mainPort } });
+    expect(first!.fix).toContain(`point serverAddr at the main port ${member.mainPort}`);
+    expect(problems(report)).toEqual(['address fail ADDRESS_IS_GRPC_PORT']);
   });
 
   it('bad usage exits 2 with one line and no stack trace', async () => {
@@ -134,6 +158,22 @@ describe('check a member with a fault', () => {
     expect(exitCodeOf(report)).toBe(1);
   });
 
+  it('Nacos 3.2 with naming DOWN: seen on the v3 admin API, and v1 probes and clients named as failing', async () => {
+    const { cluster } = await sim({ members: { version: '3.2.4', faults: { down: true } } });
+    const report = await check({ address: [cluster.serverAddr] });
+    expect(finding(report, 'http.naming')).toMatchObject({ status: 'fail', cause: 'NACOS_DOWN', evidence: '/v3/admin/ns/ops/metrics status DOWN' });
+    const v1 = finding(report, 'http.v1-api');
+    expect(v1).toMatchObject({ status: 'warn', cause: 'V1_API_GONE', data: { readinessStatus: 404, v1ClientApi: false } });
+    expect(v1.fix).toContain('/v3/admin/core/state/readiness');
+  });
+
+  it('Nacos 3.1: the v1 console API answers 410, the v1 client API still works', async () => {
+    const { cluster } = await sim({ members: { version: '3.1.1' } });
+    const report = await check({ address: [cluster.serverAddr] });
+    expect(finding(report, 'http.v1-api')).toMatchObject({ status: 'warn', data: { readinessStatus: 410, v1ClientApi: true } });
+    expect(problems(report)).toEqual(['http.v1-api warn V1_API_GONE']);
+  });
+
   it('no Raft leader: the groups without one, from the member list', async () => {
     const { cluster } = await sim({ nodes: 2, members: [{ faults: { noRaftLeader: true } }, {}] });
     const report = await check({ address: [cluster.member(0).addresses.serverAddr] });
@@ -156,6 +196,15 @@ describe('check a member with a fault', () => {
     expect(finding(report, 'grpc.client-grpc')).toMatchObject({ status: 'fail', cause: 'BLACK_HOLE' });
   });
 
+  it('a loopback address that refuses: the hint that "localhost" in a container is the container itself', async () => {
+    const port = await findFreeBasePort({ host: '127.0.0.1', roles: ['main', 'client-grpc', 'cluster-grpc'] });
+    const report = await check({ address: [`127.0.0.1:${port}`] });
+    const main = finding(report, 'tcp.main');
+    expect(main).toMatchObject({ status: 'fail', cause: 'MAIN_PORT_CLOSED', data: { outcome: 'refused' } });
+    expect(main.explanation).toContain('an app in a container that is given "localhost" or 127.0.0.1 reaches its own container');
+    expect(main.fix).toContain('not localhost');
+  });
+
   it('a port whose connects hang (SYN dropped) is a timeout, told apart from refused', { timeout: 15_000 }, async () => {
     const hole = await startBlackHole();
     try {
@@ -176,6 +225,36 @@ describe('check a member with a fault', () => {
     expect(finding(right, 'auth')).toMatchObject({ status: 'ok', title: 'login as nacos works and its token is accepted' });
     const none = await check({ address: [cluster.serverAddr] });
     expect(finding(none, 'auth')).toMatchObject({ status: 'warn', cause: 'AUTH_REQUIRED', evidence: 'HTTP 403 "user not found!"' });
+  });
+
+  it('auth on a 3.2 server, where /v1/cs/configs is gone: the v3 admin API proves auth, with and without credentials', async () => {
+    const { cluster } = await sim({ members: { version: '3.2.4', auth: { username: 'nacos', password: 'right-pw' } } });
+    const none = await check({ address: [cluster.serverAddr] });
+    expect(finding(none, 'auth')).toMatchObject({ status: 'warn', cause: 'AUTH_REQUIRED', evidence: 'HTTP 403 "user not found!"' });
+    expect(finding(none, 'cluster.members').status).toBe('skipped');
+    const right = await check({ address: [cluster.serverAddr], username: 'nacos', password: 'right-pw' });
+    expect(finding(right, 'auth')).toMatchObject({ status: 'ok', title: 'login as nacos works and its token is accepted' });
+    expect(finding(right, 'cluster.members').status).toBe('ok');
+    const wrong = await check({ address: [cluster.serverAddr], username: 'nacos', password: 'wrong-pw' });
+    expect(finding(wrong, 'auth')).toMatchObject({ status: 'fail', cause: 'AUTH_BAD_CREDENTIALS' });
+  });
+
+  it('a wrong context path proves nothing about auth: no "auth is off"', async () => {
+    const { cluster } = await sim();
+    const report = await check({ address: [`http://${cluster.serverAddr}/wrong`] });
+    expect(finding(report, 'http.readiness')).toMatchObject({ status: 'fail', cause: 'NOT_NACOS_HTTP' });
+    expect(finding(report, 'auth').status).toBe('skipped');
+    expect(findings(report).map((item) => item.title).join('\n')).not.toContain('auth is off');
+    expect(findings(report).map((item) => item.check)).not.toContain('cluster.members');
+    expect(finding(report, 'http.readiness').fix).toContain('the address itself carries the context path "/wrong"');
+  });
+
+  it('writes IPv6 members and Raft leaders with brackets', async () => {
+    const { cluster } = await sim({ nodes: 2, host: '::1' });
+    const report = await check({ address: [cluster.member(0).addresses.serverAddr] });
+    const list = finding(report, 'cluster.members');
+    expect(list.evidence).toMatch(/^\[::1\]:\d+ UP, \[::1\]:\d+ UP$/);
+    expect(finding(report, 'cluster.raft').evidence).toMatch(/led by \[::1\]:\d+$/);
   });
 
   it('never prints a password or token, not in --json and not in debug logs', async () => {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerAddress } from '../../src/address.js';
 import { NacosHttpClient, type NacosHttpClientOptions } from '../../src/nacos/http-client.js';
@@ -15,6 +16,25 @@ async function server(handler: HttpHandler): Promise<HttpServer> {
   const started = await listenHttp(handler);
   cleanups.push(() => started.close());
   return started;
+}
+
+/** A TCP server that does what `onSocket` says with each connection; its port. Closed after the test. */
+async function rawServer(onSocket: (socket: Socket) => void): Promise<number> {
+  const sockets = new Set<Socket>();
+  const raw = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        raw.close(() => resolve());
+      }),
+  );
+  return (raw.address() as AddressInfo).port;
 }
 
 function client(port: number, options: Partial<NacosHttpClientOptions> & { address?: string } = {}): NacosHttpClient {
@@ -134,6 +154,17 @@ describe('NacosHttpClient login', () => {
     expect(await nacos.json('/v1/x')).toEqual({ token: 'token-2' });
   });
 
+  it('logs in on the v3 API where the v1 API is gone (3.2+)', async () => {
+    const http = await server((request, res) => {
+      if (request.url === '/nacos/v3/auth/user/login') return reply(res, 200, { accessToken: 'v3-token', tokenTtl: 18000 });
+      if (request.url.startsWith('/nacos/v3/admin/core/state')) return reply(res, 200, { token: new URL(request.url, 'http://x').searchParams.get('accessToken') });
+      return reply(res, 404, { status: 404, error: 'Not Found' });
+    });
+    const nacos = client(http.port, { username: 'nacos', password: 's3cret' });
+    expect(await nacos.json('/v3/admin/core/state')).toEqual({ token: 'v3-token' });
+    expect(http.requests.map((request) => request.url)).toEqual(['/nacos/v1/auth/login', '/nacos/v3/auth/user/login', '/nacos/v3/admin/core/state?accessToken=v3-token']);
+  });
+
   it('reports bad credentials as an auth error', async () => {
     const http = await authServer();
     const error = await client(http.port, { username: 'nacos', password: 'wrong' }).json('/v1/x').catch((caught: unknown) => caught);
@@ -178,6 +209,22 @@ describe('NacosHttpClient network failures', () => {
     const http = await server(() => {});
     const error = await client(http.port, { timeoutMs: 200 }).text('/v1/x').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'ERR_HTTP_TIMEOUT', phase: 'response', message: expect.stringContaining('timed out after 200ms (waiting for the answer)') });
+  });
+
+  it('tells a failed TLS handshake of an https:// address from a connect or answer failure', async () => {
+    const plain = await server((_, res) => reply(res, 200, 'OK'));
+    const answered = await client(0, { address: `https://127.0.0.1:${plain.port}` }).text('/v1/x').catch((caught: unknown) => caught);
+    expect(answered).toMatchObject({ phase: 'tls', message: expect.stringContaining('failed during the TLS handshake') });
+    // A server that drops the connection on the ClientHello, as nacos-sim and many proxies do.
+    const port = await rawServer((socket) => socket.once('data', () => socket.destroy()));
+    const dropped = await client(0, { address: `https://127.0.0.1:${port}` }).text('/v1/x').catch((caught: unknown) => caught);
+    expect(dropped).toMatchObject({ code: 'ERR_CONNECT_RESET', errno: 'ECONNRESET', phase: 'tls', message: expect.stringContaining('before secure TLS connection was established') });
+  });
+
+  it('keeps the first bytes of an answer that is not HTTP (an HTTP/2 server speaks first)', async () => {
+    const port = await rawServer((socket) => socket.write(Buffer.from('000000040000000000', 'hex')));
+    const error = await client(port).text('/v1/x').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ errno: 'HPE_INVALID_CONSTANT', received: '000000040000000000' });
   });
 
   it('times out connecting to a host that drops the SYN', async () => {

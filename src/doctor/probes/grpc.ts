@@ -26,7 +26,7 @@ import { attempt, formatMs, type Failure, type Outcome } from '../failure.js';
 import { observedDial } from '../observed.js';
 import type { ObservingProbe, Observations, ProbeContext, Target } from '../probe.js';
 import type { Finding } from '../report.js';
-import { grpcRoles, h2VerdictOf, type GrpcRole } from './h2.js';
+import { grpcRoles, h2VerdictOf, mainApiOnGrpcPort, type GrpcRole } from './h2.js';
 
 export interface ServerCheckResult {
   readonly connectionId: string;
@@ -129,9 +129,21 @@ export function parseConnectionId(connectionId: string): { ip: string; port: num
   return match ? { ip: normalizeIp(match[1]!), port: Number(match[2]) } : undefined;
 }
 
+/** The causes of the Nacos errorCodes a handshake step can get (NACOS-FACTS §1.5). */
+const ERROR_CODE_CAUSES: Readonly<Record<number, CheckCause>> = {
+  [NacosErrorCode.INVALID_SERVER_STATUS]: 'SERVER_STARTING',
+  [NacosErrorCode.UN_REGISTER]: 'CONNECTION_SPLIT',
+  [NacosErrorCode.NO_HANDLER]: 'GRPC_NO_HANDLER',
+  [NacosErrorCode.NO_RIGHT]: 'GRPC_NO_RIGHT',
+  [NacosErrorCode.BAD_GATEWAY]: 'GRPC_BAD_REQUEST',
+  [NacosErrorCode.OVER_THRESHOLD]: 'GRPC_OVER_THRESHOLD',
+};
+
 /** Why a step failed, as a cause, using what the fingerprint saw on the same port. */
 function causeOf(failure: Failure, observed: Observations, role: GrpcRole): CheckCause {
-  if (failure.errorCode === NacosErrorCode.INVALID_SERVER_STATUS) return 'SERVER_STARTING';
+  const byCode = failure.errorCode === undefined ? undefined : ERROR_CODE_CAUSES[failure.errorCode];
+  if (byCode) return byCode;
+  if (mainApiOnGrpcPort(observed, role)) return 'GRPC_TO_MAIN_PORT';
   if (failure.code === 'ERR_GRPC_HTTP') return failure.status === 502 || failure.status === 503 || failure.status === 504 ? 'PROXY_BAD_GATEWAY' : 'H2_TERMINATING_PROXY';
   const verdict = h2VerdictOf(observed, role);
   if (verdict === 'http1') return 'HTTP1_PROXY';

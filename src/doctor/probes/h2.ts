@@ -14,7 +14,9 @@ import { attempt, failureOf, type Outcome } from '../failure.js';
 import { CLIENT_PREFACE, VERDICT_LABELS, fingerprintH2, readServerHello, startsWithSettings, type H2Exchange, type H2Verdict } from '../h2-fingerprint.js';
 import type { ObservingProbe, Observations, ProbeContext, Target } from '../probe.js';
 import type { Finding, Status } from '../report.js';
-import { observedDial } from '../observed.js';
+import { observedDial, observedMembers, observedState } from '../observed.js';
+import { NacosHttpClient } from '../../nacos/http-client.js';
+import { STATE_PATHS, serverStateOf } from './http.js';
 
 export type GrpcRole = 'client-grpc' | 'cluster-grpc';
 
@@ -28,6 +30,11 @@ export interface H2PortObservation {
   readonly answer: string;
   readonly end: H2Exchange['end'];
   readonly tls?: H2Exchange['tls'];
+  /**
+   * When the port did not answer as an HTTP/2 server: the Nacos server state read over HTTP/1.1
+   * on this port. A Nacos answer proves the port forwards to a member's main port (§4 case 6).
+   */
+  readonly mainApi?: Outcome<{ readonly version?: string; readonly serverPort?: number }>;
 }
 
 export interface H2Observation {
@@ -123,10 +130,27 @@ async function fingerprintPort(target: Target & { ip: string }, role: GrpcRole, 
     }
     open.write(CLIENT_PREFACE);
     const second = await collect(open, context.remaining(), answerComplete);
+    open.destroy();
     const tls = second.bytes.length === 0 && second.end !== 'timeout' ? await tryTls(target.ip, target.address.host, port, context.remaining()) : undefined;
-    return { role, port, connect, unsolicited: '', answer: second.bytes.toString('hex'), end: second.end, ...(tls ? { tls } : {}) };
+    const seen = { role, port, connect, unsolicited: '', answer: second.bytes.toString('hex'), end: second.end, ...(tls ? { tls } : {}) };
+    if (!MAYBE_HTTP_API.has(fingerprintH2(exchangeOf(seen, undefined)).verdict)) return seen;
+    return { ...seen, mainApi: await attempt(() => mainApiOn(target, port, context)) };
   } finally {
     open.destroy();
+  }
+}
+
+/** Verdicts of a port that may be a Nacos HTTP port: it closed on the preface, or answered HTTP/1 or something else. */
+const MAYBE_HTTP_API: ReadonlySet<H2Verdict> = new Set(['closed', 'http1', 'unknown']);
+
+/** The Nacos server state over HTTP/1.1 on `port` (either API generation), or why not. */
+async function mainApiOn(target: Target & { ip: string }, port: number, context: ProbeContext): Promise<{ version?: string; serverPort?: number }> {
+  const http = new NacosHttpClient({ server: { ...target.address, host: target.ip, port }, contextPath: target.contextPath, timeoutMs: context.remaining(), logger: context.logger });
+  try {
+    const state = await Promise.any((['v1', 'v3'] as const).map((api) => serverStateOf(http, api, context.remaining(), context.signal)));
+    return { ...(state.version ? { version: state.version } : {}), ...(state.serverPort === undefined ? {} : { serverPort: state.serverPort }) };
+  } catch (error) {
+    throw error instanceof AggregateError ? error.errors[0] : error;
   }
 }
 
@@ -172,6 +196,22 @@ export function exchangeOf(observation: H2PortObservation, serverHeader: string 
   };
 }
 
+/** The Nacos server state a gRPC port answered over HTTP/1.1, if it did: the port forwards to a main port. */
+export function mainApiOnGrpcPort(observed: Observations, role: GrpcRole): { version?: string; serverPort?: number } | undefined {
+  const answer = observed.h2?.ports.find((port) => port.role === role)?.mainApi;
+  return answer?.ok ? answer.value : undefined;
+}
+
+/** `Nacos 2.5.1 (server_port 8848), the same server as P`: what the gRPC port answered as an HTTP API. */
+function mainApiEvidence(state: { version?: string; serverPort?: number }, observed: Observations): string {
+  const own = observedState(observed);
+  const same = own !== undefined && own.version === state.version && own.serverPort === state.serverPort;
+  const member = (observedMembers(observed) ?? []).some((node) => node.port === state.serverPort);
+  const port = state.serverPort === undefined ? '' : ` (server_port ${state.serverPort})`;
+  const whose = same ? ', the same server as P' : member ? ', the main port of a listed member' : '';
+  return `HTTP/1.1 GET ${STATE_PATHS.v1} on it answers Nacos ${state.version ?? '?'}${port}${whose}`;
+}
+
 /** The verdict on a gRPC port, for this and other classifiers; undefined when the port was not reached. */
 export function h2VerdictOf(observed: Observations, role: GrpcRole): H2Verdict | undefined {
   const observation = observed.h2?.ports.find((port) => port.role === role);
@@ -191,6 +231,23 @@ export function classifyH2(observed: Observations, target: Target): Finding[] {
     const fingerprint = fingerprintH2(exchangeOf(observation, serverHeaderOf(observed, observation.role)));
     const title = `${observation.port} (${formatOffset(observation.role)}): ${VERDICT_LABELS[fingerprint.verdict]}`;
     const data = { port: observation.port, verdict: fingerprint.verdict, server: fingerprint.server ?? null };
+    const mainApi = mainApiOnGrpcPort(observed, observation.role);
+    if (mainApi) {
+      const evidence = `${fingerprint.evidence}; ${mainApiEvidence(mainApi, observed)}`;
+      const { explanation, fix } = advice('GRPC_TO_MAIN_PORT', { target, observed, role: observation.role, port: observation.port, detail: evidence });
+      return [
+        {
+          check,
+          status: 'fail',
+          title: `${observation.port} (${formatOffset(observation.role)}) answers as the Nacos HTTP API, not gRPC: it forwards to a member's main port`,
+          evidence,
+          cause: 'GRPC_TO_MAIN_PORT',
+          explanation,
+          fix,
+          data: { ...data, answersHttpApi: true },
+        },
+      ];
+    }
     const cause = CAUSES[fingerprint.verdict];
     if (cause === undefined) return [{ check, status: STATUS[fingerprint.verdict], title, evidence: fingerprint.evidence, data }];
     const { explanation, fix } = advice(cause, { target, observed, role: observation.role, port: observation.port, detail: fingerprint.evidence });

@@ -11,10 +11,11 @@ import { NacosConnection } from '../../nacos/connection.js';
 import { NacosErrorCode, responseFailure } from '../../nacos/messages.js';
 import { safeRolePort } from '../../ops/upgrade-guide.js';
 import { VERSION } from '../../version.js';
-import { advice } from '../advice.js';
+import { plural } from '../../text.js';
+import { advice, type CheckCause } from '../advice.js';
 import { attempt, formatMs, type Outcome } from '../failure.js';
 import type { ObservingProbe, Observations, Target } from '../probe.js';
-import type { Finding } from '../report.js';
+import type { DataMap, Finding } from '../report.js';
 import type { CheckOptions } from '../check-options.js';
 import { h2VerdictOf } from './h2.js';
 
@@ -28,6 +29,16 @@ export interface HoldCut {
   readonly how: string;
 }
 
+export interface HoldHeartbeats {
+  readonly sent: number;
+  /** Heartbeats without an answer, or answered with another error than 301. */
+  readonly failed: number;
+  /** Heartbeats answered with errorCode 301 `Connection is unregistered.` */
+  readonly unregistered: number;
+  /** What the first failed heartbeat got, in words. */
+  readonly firstFailure?: string;
+}
+
 export interface HoldObservation {
   readonly port: number | undefined;
   readonly requestedMs: number;
@@ -35,7 +46,7 @@ export interface HoldObservation {
   /** How long the connection stayed up: the whole hold, or until the cut. */
   readonly heldMs: number;
   readonly cut?: HoldCut;
-  readonly heartbeats: { readonly sent: number; readonly failed: number; readonly unregistered: number };
+  readonly heartbeats: HoldHeartbeats;
   /** ClientDetectionRequests the server pushed (and we answered). */
   readonly clientDetections: number;
 }
@@ -69,15 +80,50 @@ function cutDetail(hold: HoldObservation, observed: Observations): string {
   return after;
 }
 
+function heartbeatSummary(hold: HoldObservation): string {
+  const { sent, failed, unregistered } = hold.heartbeats;
+  return `${plural(sent, 'heartbeat')} (${failed} failed, ${unregistered} with errorCode 301), ${plural(hold.clientDetections, 'server detection')} answered`;
+}
+
+/** Heartbeats refused as unregistered, or failing, on a connection that registered: clients reconnect. */
+function heartbeatFinding(hold: HoldObservation, observed: Observations, target: Target, data: DataMap): Finding {
+  const { sent, failed, unregistered, firstFailure } = hold.heartbeats;
+  const port = hold.port!;
+  const cut = hold.cut ? `; then cut after ${formatMs(hold.heldMs)}: ${hold.cut.how}` : '';
+  const evidence = `${heartbeatSummary(hold)}${firstFailure ? `; first failure: ${firstFailure}` : ''}${cut}`;
+  const verdict = h2VerdictOf(observed, 'client-grpc');
+  // A 301 proves the split; a failure without one only where a proxy is seen terminating HTTP/2.
+  const split = unregistered > 0 || verdict === 'nginx-h2' || verdict === 'h2-proxy';
+  const cause: CheckCause = split ? 'CONNECTION_SPLIT' : 'HEARTBEAT_FAILED';
+  const detail =
+    unregistered > 0
+      ? `${unregistered} of ${plural(sent, 'heartbeat')} on the registered connection answered errorCode 301 "Connection is unregistered."`
+      : `${failed} of ${plural(sent, 'heartbeat')} on the registered connection failed${firstFailure ? ` (${firstFailure})` : ''}`;
+  const { explanation, fix } = advice(cause, { target, observed, role: 'client-grpc', port, detail });
+  const what = unregistered > 0 ? 'refused as unregistered (errorCode 301)' : 'failed';
+  return {
+    check: 'hold',
+    status: 'fail',
+    title: `${unregistered > 0 ? unregistered : failed} of ${plural(sent, 'heartbeat')} on the registered connection on ${port} ${what}: clients would reconnect and re-register`,
+    evidence,
+    cause,
+    explanation,
+    fix,
+    elapsedMs: hold.heldMs,
+    data,
+  };
+}
+
 export function classifyHold(observed: Observations, target: Target): Finding[] {
   const hold = observed.hold;
   if (hold === undefined || hold.port === undefined) return [];
   const requested = formatMs(hold.requestedMs);
   if (!hold.open.ok) return [{ check: 'hold', status: 'skipped', title: `hold test not run: no registered connection on ${hold.port} (see grpc)` }];
-  const beats = `${hold.heartbeats.sent} heartbeats (${hold.heartbeats.failed} failed, ${hold.heartbeats.unregistered} with errorCode 301), ${hold.clientDetections} server detections answered`;
-  const data = { port: hold.port, requestedMs: hold.requestedMs, heldMs: Math.round(hold.heldMs), cut: hold.cut !== undefined };
+  const { failed, unregistered } = hold.heartbeats;
+  const data = { port: hold.port, requestedMs: hold.requestedMs, heldMs: Math.round(hold.heldMs), cut: hold.cut !== undefined, heartbeats: hold.heartbeats.sent, failedHeartbeats: failed, unregisteredHeartbeats: unregistered };
+  if (unregistered > 0 || (failed > 0 && hold.cut === undefined)) return [heartbeatFinding(hold, observed, target, data)];
   if (hold.cut === undefined) {
-    return [{ check: 'hold', status: 'ok', title: `a registered connection on ${hold.port} stayed open for the whole ${requested} hold`, evidence: beats, data }];
+    return [{ check: 'hold', status: 'ok', title: `a registered connection on ${hold.port} stayed open for the whole ${requested} hold${hold.heartbeats.sent > 0 ? ', every heartbeat answered' : ''}`, evidence: heartbeatSummary(hold), data }];
   }
   const detail = cutDetail(hold, observed);
   const { explanation, fix } = advice('CONNECTION_CUT', { target, observed, role: 'client-grpc', port: hold.port, detail });
@@ -86,7 +132,7 @@ export function classifyHold(observed: Observations, target: Target): Finding[] 
       check: 'hold',
       status: 'fail',
       title: `the registered connection on ${hold.port} was cut after ${formatMs(hold.heldMs)} of a ${requested} hold`,
-      evidence: `${hold.cut.how}; ${beats}`,
+      evidence: `${hold.cut.how}; ${heartbeatSummary(hold)}`,
       cause: 'CONNECTION_CUT',
       explanation,
       fix,
@@ -103,7 +149,7 @@ export const holdProbe: ObservingProbe<'hold'> = {
   async observe(target, context) {
     const port = safeRolePort(target.port, 'client-grpc');
     const requestedMs = context.options.holdMs;
-    const heartbeats = { sent: 0, failed: 0, unregistered: 0 };
+    const heartbeats: { sent: number; failed: number; unregistered: number; firstFailure?: string } = { sent: 0, failed: 0, unregistered: 0 };
     const none = { port, requestedMs, heldMs: 0, heartbeats, clientDetections: 0 };
     if (port === undefined) return { ...none, open: { ok: true, value: { connectionId: '' }, elapsedMs: 0 } };
     let connection: NacosConnection | undefined;
@@ -141,16 +187,22 @@ export const holdProbe: ObservingProbe<'hold'> = {
       while (!context.signal.aborted) {
         const left = requestedMs - (performance.now() - started);
         if (left <= 0) break;
+        // The last pause ends the hold; timers may fire a little early, so the clock cannot tell.
+        const last = left <= HEARTBEAT_INTERVAL_MS;
         const pause = sleep(Math.min(HEARTBEAT_INTERVAL_MS, left), undefined, { signal: wait }).then(
           () => undefined,
           () => undefined,
         );
         ended = await Promise.race([pause, cut]);
-        if (ended !== undefined || performance.now() - started >= requestedMs) break;
+        if (ended !== undefined || last) break;
         heartbeats.sent += 1;
         const beat = await attempt(() => held.request('HealthCheckRequest', {}, { timeout: HEARTBEAT_TIMEOUT_MS, signal: wait }));
-        if (!beat.ok) heartbeats.failed += 1;
-        else if (responseFailure(beat.value)?.errorCode === NacosErrorCode.UN_REGISTER) heartbeats.unregistered += 1;
+        const refused = beat.ok ? responseFailure(beat.value) : undefined;
+        if (refused?.errorCode === NacosErrorCode.UN_REGISTER) heartbeats.unregistered += 1;
+        else if (!beat.ok || refused !== undefined) {
+          heartbeats.failed += 1;
+          heartbeats.firstFailure ??= beat.ok ? `errorCode ${refused!.errorCode} "${refused!.message}"` : beat.failure.message;
+        }
       }
       const heldMs = performance.now() - started;
       context.logger.debug({ target: target.label, heldMs: Math.round(heldMs), cut: ended?.how, heartbeats, clientDetections }, 'hold ended');

@@ -2,14 +2,15 @@
  * HTTP on the main port P (NACOS-FACTS §3): readiness in all three API generations (v1 for
  * 1.x-3.1, v2 for 2.3-3.1, v3 for 3.x) so any 1.x-3.x server is recognised, the server state
  * (version, mode, auth, its own main port) and the naming module status of
- * `/v1/ns/operator/metrics`, whose 503 `server is DOWN now` is the Raft leader problem of the FAQ.
+ * `/v1/ns/operator/metrics` (`/v3/admin/ns/ops/metrics` on 3.x), whose 503 `server is DOWN now`
+ * is the Raft leader problem of the FAQ; on Nacos 3, whether the v1 API is still there.
  */
 import { NacosHttpError } from '../../nacos/http-errors.js';
 import type { NacosHttpClient } from '../../nacos/http-client.js';
 import { parseServerState, unwrapResult, type ServerState } from '../../nacos/server-state.js';
 import { advice, type CheckCause } from '../advice.js';
-import { attempt, formatMs, type Failure, type Outcome } from '../failure.js';
-import { observedDial, observedState } from '../observed.js';
+import { attempt, formatMs, isNetworkFailure, type Failure, type Outcome } from '../failure.js';
+import { observedDial, observedGrpcOnMainPort, observedMajorVersion, observedState } from '../observed.js';
 import type { ObservingProbe, Observations, Target } from '../probe.js';
 import type { Finding } from '../report.js';
 
@@ -24,8 +25,8 @@ export interface Readiness {
 export interface HttpObservation {
   readonly readiness: Readonly<Record<ReadinessApi, Outcome<Readiness>>>;
   readonly state: { readonly v1: Outcome<ServerState>; readonly v3: Outcome<ServerState> };
-  /** The naming module status: UP, DOWN, STARTING, ... */
-  readonly naming: Outcome<string>;
+  /** The naming module status (UP, DOWN, STARTING, ...) from the v1 open API (1.x-3.1) and the v3 admin API (3.x). */
+  readonly naming: { readonly v1: Outcome<string>; readonly v3: Outcome<string> };
 }
 
 export const READINESS_PATHS: Readonly<Record<ReadinessApi, string>> = {
@@ -34,8 +35,8 @@ export const READINESS_PATHS: Readonly<Record<ReadinessApi, string>> = {
   v3: '/v3/admin/core/state/readiness',
 };
 
-const STATE_PATHS = { v1: '/v1/console/server/state', v3: '/v3/admin/core/state' } as const;
-const NAMING_METRICS_PATH = '/v1/ns/operator/metrics';
+export const STATE_PATHS = { v1: '/v1/console/server/state', v3: '/v3/admin/core/state' } as const;
+export const NAMING_METRICS_PATHS = { v1: '/v1/ns/operator/metrics', v3: '/v3/admin/ns/ops/metrics' } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,41 +70,39 @@ async function readiness(http: NacosHttpClient, api: ReadinessApi, timeoutMs: nu
   }
 }
 
-function namingStatus(body: unknown): string {
-  const data = unwrapResult(body, NAMING_METRICS_PATH);
+/** The server state from one API generation; open on every version that has it (no token). */
+export async function serverStateOf(http: NacosHttpClient, api: keyof typeof STATE_PATHS, timeoutMs: number, signal: AbortSignal): Promise<ServerState> {
+  return parseServerState(await http.json(STATE_PATHS[api], { timeoutMs, signal, auth: false }), STATE_PATHS[api]);
+}
+
+function namingStatus(body: unknown, path: string): string {
+  const data = unwrapResult(body, path);
   return isRecord(data) && typeof data.status === 'string' ? data.status : 'unknown';
 }
 
 // ---- classification ------------------------------------------------------------------------
 
-const NETWORK_CODES = new Set(['ERR_CONNECT_REFUSED', 'ERR_CONNECT_TIMEOUT', 'ERR_CONNECT_UNREACHABLE', 'ERR_CONNECT_RESET', 'ERR_CONNECT_DNS', 'ERR_CONNECT', 'ERR_HTTP_TIMEOUT']);
-
-function isNetwork(failure: Failure): boolean {
-  return NETWORK_CODES.has(failure.code);
-}
-
 /**
  * Why no readiness API answered, when none did: the finding reports the network or protocol
- * cause once, and the other HTTP findings point to it.
+ * cause once, and the other HTTP findings point to it. A failure in the TLS handshake of an
+ * https:// address (certificate, or a plain HTTP port that resets or answers in clear text) is
+ * told by where it happened, whatever the errno: a reset there is not a proxy without backend.
  */
-/** TLS failures of an https:// address: certificates, or TLS spoken to a plain HTTP port. */
-const TLS_ERRNO = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY/;
-
 function silence(failures: readonly Failure[], observed: Observations): { cause: CheckCause | undefined; failure: Failure } {
   const first = failures[0]!;
   const mainOpen = observedDial(observed, 'main')?.outcome === 'open';
   const parse = failures.find((failure) => failure.errno?.startsWith('HPE_'));
   if (parse) return { cause: 'NOT_HTTP', failure: parse };
-  const tls = failures.find((failure) => TLS_ERRNO.test(failure.errno ?? ''));
+  const tls = failures.find((failure) => failure.phase === 'tls');
   if (tls) return { cause: 'HTTPS_FAILED', failure: tls };
   if (failures.every((failure) => failure.code === 'ERR_NACOS_API_ABSENT')) return { cause: 'NOT_NACOS_HTTP', failure: first };
-  if (failures.every(isNetwork)) {
+  if (failures.every(isNetworkFailure)) {
     // A closed or filtered port is the TCP finding's to report; an open one that gives no answer is this one's.
     if (!mainOpen) return { cause: undefined, failure: first };
     const reset = failures.find((failure) => failure.code === 'ERR_CONNECT_RESET');
     return reset ? { cause: 'PORT_RESET', failure: reset } : { cause: 'HTTP_NO_ANSWER', failure: failures.find((failure) => failure.code === 'ERR_HTTP_TIMEOUT') ?? first };
   }
-  return { cause: undefined, failure: failures.find((failure) => !isNetwork(failure) && failure.code !== 'ERR_NACOS_API_ABSENT') ?? first };
+  return { cause: undefined, failure: failures.find((failure) => !isNetworkFailure(failure) && failure.code !== 'ERR_NACOS_API_ABSENT') ?? first };
 }
 
 const SILENCE_TITLES: Readonly<Partial<Record<CheckCause, (port: number) => string>>> = {
@@ -145,7 +144,7 @@ function readinessFinding(http: HttpObservation, observed: Observations, target:
   }
   const failures = (Object.values(http.readiness) as Outcome<Readiness>[]).flatMap((outcome) => (outcome.ok ? [] : [outcome.failure]));
   const { cause, failure } = silence(failures, observed);
-  if (cause === undefined && failures.every(isNetwork)) {
+  if (cause === undefined && failures.every(isNetworkFailure)) {
     return { check: 'http.readiness', status: 'skipped', title: `HTTP API not reachable: ${failure.message}`, data: { code: failure.code } };
   }
   const detail = failure.errno;
@@ -189,17 +188,26 @@ function stateFinding(http: HttpObservation, observed: Observations): Finding {
   };
 }
 
+/** The naming status as one outcome: the first answer, else a 503 DOWN, else the v1 failure (the v3 one when v1 is gone). */
+function namingOutcome(naming: HttpObservation['naming']): { api: 'v1' | 'v3'; outcome: Outcome<string> } {
+  for (const api of ['v1', 'v3'] as const) if (naming[api].ok) return { api, outcome: naming[api] };
+  for (const api of ['v1', 'v3'] as const) if (!naming[api].ok && naming[api].failure.code === 'ERR_NACOS_DOWN') return { api, outcome: naming[api] };
+  const v1Absent = !naming.v1.ok && naming.v1.failure.code === 'ERR_NACOS_API_ABSENT';
+  return v1Absent ? { api: 'v3', outcome: naming.v3 } : { api: 'v1', outcome: naming.v1 };
+}
+
 function namingFinding(http: HttpObservation, observed: Observations, target: Target): Finding | undefined {
-  const naming = http.naming;
+  const { api, outcome: naming } = namingOutcome(http.naming);
+  const path = NAMING_METRICS_PATHS[api];
   if (naming.ok) {
-    if (naming.value === 'UP') return { check: 'http.naming', status: 'ok', title: 'naming module is UP', evidence: `${NAMING_METRICS_PATH} status UP`, data: { status: 'UP' } };
+    if (naming.value === 'UP') return { check: 'http.naming', status: 'ok', title: 'naming module is UP', evidence: `${path} status UP`, data: { status: 'UP' } };
     const cause: CheckCause = naming.value === 'STARTING' ? 'SERVER_STARTING' : 'NACOS_DOWN';
     const { explanation, fix } = advice(cause, { target, observed });
     return {
       check: 'http.naming',
       status: 'fail',
       title: `naming module is ${naming.value}`,
-      evidence: `${NAMING_METRICS_PATH} status ${naming.value}`,
+      evidence: `${path} status ${naming.value}`,
       cause,
       explanation,
       fix,
@@ -222,22 +230,58 @@ function namingFinding(http: HttpObservation, observed: Observations, target: Ta
       data: { status: failure.serverStatus ?? null },
     };
   }
+  if (failure.code === 'ERR_NACOS_AUTH') {
+    return { check: 'http.naming', status: 'skipped', title: `naming status not read: ${path} needs an admin login (HTTP ${failure.status ?? 403} "${failure.body ?? ''}"; see auth)` };
+  }
   if (failure.code === 'ERR_NACOS_API_ABSENT') {
-    return { check: 'http.naming', status: 'skipped', title: `naming status not available (${NAMING_METRICS_PATH} answers HTTP ${failure.status ?? '?'})` };
+    return { check: 'http.naming', status: 'skipped', title: `naming status not available (${path} answers HTTP ${failure.status ?? '?'})` };
   }
   // Network and protocol failures are reported once, by the readiness finding.
   return undefined;
 }
 
+/**
+ * Nacos 3 gates the v1 console API (410 on 3.0/3.1) and drops every v1/v2 API on 3.2+ (404)
+ * unless the legacy adapter is installed (NACOS-FACTS §2.3, §4 case 28): readiness probes on
+ * /v1/console/health/readiness (nacos-k8s manifests, compose files) and v1 HTTP clients fail.
+ */
+function v1ApiFinding(http: HttpObservation, observed: Observations, target: Target): Finding | undefined {
+  const v1 = http.readiness.v1;
+  if (v1.ok || v1.failure.code !== 'ERR_NACOS_API_ABSENT') return undefined;
+  const v3 = http.readiness.v3.ok || (observedMajorVersion(observed) ?? 0) >= 3;
+  if (!v3) return undefined;
+  const clientsToo = !http.naming.v1.ok && http.naming.v1.failure.code === 'ERR_NACOS_API_ABSENT';
+  const status = v1.failure.status ?? 404;
+  const detail = `${READINESS_PATHS.v1} answers HTTP ${status}${clientsToo ? `, and so does the v1 open API (${NAMING_METRICS_PATHS.v1})` : ''}`;
+  const { explanation, fix } = advice('V1_API_GONE', { target, observed, detail });
+  return {
+    check: 'http.v1-api',
+    status: 'warn',
+    title: clientsToo
+      ? 'the v1 HTTP API is gone on this Nacos 3: v1 clients and /v1/console/health/readiness probes fail'
+      : 'the v1 console API is closed on this Nacos 3: /v1/console/health/readiness probes fail',
+    evidence: detail,
+    cause: 'V1_API_GONE',
+    explanation,
+    fix,
+    data: { readinessStatus: status, v1ClientApi: !clientsToo },
+  };
+}
+
 export function classifyHttp(observed: Observations, target: Target): Finding[] {
   const http = observed.http;
   if (http === undefined) return [];
+  if (observedGrpcOnMainPort(observed) !== undefined) {
+    return [{ check: 'http.readiness', status: 'skipped', title: `no HTTP API on ${target.port}: it is a gRPC port (see address)` }];
+  }
   const readinessResult = readinessFinding(http, observed, target);
   const findings = [readinessResult];
   if (readinessResult.status === 'skipped' || (readinessResult.cause !== undefined && readinessResult.cause in SILENCE_TITLES)) return findings;
   findings.push(stateFinding(http, observed));
   const naming = namingFinding(http, observed, target);
   if (naming) findings.push(naming);
+  const v1 = v1ApiFinding(http, observed, target);
+  if (v1) findings.push(v1);
   return findings;
 }
 
@@ -246,15 +290,17 @@ export const httpProbe: ObservingProbe<'http'> = {
   async observe(_target, context) {
     const { http, signal } = context;
     const get = <T>(run: (timeoutMs: number) => Promise<T>): Promise<Outcome<T>> => attempt(() => run(context.remaining()));
-    const [v1, v2, v3, stateV1, stateV3, naming] = await Promise.all([
+    const [v1, v2, v3, stateV1, stateV3, namingV1, namingV3] = await Promise.all([
       get((timeoutMs) => readiness(http, 'v1', timeoutMs, signal)),
       get((timeoutMs) => readiness(http, 'v2', timeoutMs, signal)),
       get((timeoutMs) => readiness(http, 'v3', timeoutMs, signal)),
-      get(async (timeoutMs) => parseServerState(await http.json(STATE_PATHS.v1, { timeoutMs, signal, auth: false }), STATE_PATHS.v1)),
-      get(async (timeoutMs) => parseServerState(await http.json(STATE_PATHS.v3, { timeoutMs, signal, auth: false }), STATE_PATHS.v3)),
-      get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATH, { timeoutMs, signal, auth: false }))),
+      get((timeoutMs) => serverStateOf(http, 'v1', timeoutMs, signal)),
+      get((timeoutMs) => serverStateOf(http, 'v3', timeoutMs, signal)),
+      get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATHS.v1, { timeoutMs, signal, auth: false }), NAMING_METRICS_PATHS.v1)),
+      // An admin API: it takes the login's token.
+      get(async (timeoutMs) => namingStatus(await http.json(NAMING_METRICS_PATHS.v3, { timeoutMs, signal }), NAMING_METRICS_PATHS.v3)),
     ]);
-    return { readiness: { v1, v2, v3 }, state: { v1: stateV1, v3: stateV3 }, naming };
+    return { readiness: { v1, v2, v3 }, state: { v1: stateV1, v3: stateV3 }, naming: { v1: namingV1!, v3: namingV3! } };
   },
   classify: classifyHttp,
 };

@@ -7,7 +7,7 @@
  */
 import { safeRolePort } from '../../ops/upgrade-guide.js';
 import { advice } from '../advice.js';
-import { observedDial, observedServerPort } from '../observed.js';
+import { observedDial, observedGrpcOnMainPort, observedServerPort } from '../observed.js';
 import type { Observations, ReasoningProbe, Target } from '../probe.js';
 import type { Finding } from '../report.js';
 
@@ -29,8 +29,8 @@ function grpcReached(observed: Observations): boolean | undefined {
 }
 
 export function classifyOffset(observed: Observations, target: Target): Finding[] {
-  // Nothing to reason about without the main port: the TCP finding says why.
-  if (observed.tcp === undefined || observedDial(observed, 'main')?.outcome !== 'open') return [];
+  // Nothing to reason about without the main port (the TCP finding says why), or when the port given is a gRPC port (the address finding).
+  if (observed.tcp === undefined || observedDial(observed, 'main')?.outcome !== 'open' || observedGrpcOnMainPort(observed) !== undefined) return [];
   const dialled = target.port;
   const clientGrpc = safeRolePort(dialled, 'client-grpc');
   if (clientGrpc === undefined) return [];
@@ -38,6 +38,18 @@ export function classifyOffset(observed: Observations, target: Target): Finding[
   const works = grpcReached(observed);
   const data = { dialledPort: dialled, clientGrpcPort: clientGrpc, serverPort: serverPort ?? null };
   if (serverPort === dialled) {
+    if (works === false) {
+      // The offset is right; that P+1000 is not reachable here is the TCP finding's to explain.
+      return [
+        {
+          check: 'offset',
+          status: 'info',
+          title: `${dialled} is the member's own main port, so the offset is kept; but ${clientGrpc} on this address does not reach its gRPC port (see tcp.client-grpc)`,
+          evidence: `server_port ${serverPort}`,
+          data,
+        },
+      ];
+    }
     return [
       {
         check: 'offset',
@@ -78,16 +90,28 @@ export function classifyOffset(observed: Observations, target: Target): Finding[
     }
     return [{ check: 'offset', status: 'info', title: `a VIP or mapping translates ${dialled} to the member's ${serverPort}; clients dial ${clientGrpc} for gRPC`, evidence: `server_port ${serverPort}`, data }];
   }
+  const unreported = 'the member does not report its own port (Nacos before 2.3, or no HTTP answer)';
+  if (isVipPort(dialled) && works === false) {
+    // No member runs on a port like 80, so something translates it; say what it must expose.
+    const { explanation, fix } = advice('OFFSET_NOT_KEPT', { target, observed, role: 'client-grpc', port: clientGrpc });
+    return [
+      {
+        check: 'offset',
+        status: 'fail',
+        title: `a VIP on ${dialled} makes clients dial ${clientGrpc} for gRPC, and ${clientGrpc} does not reach a member's gRPC port: the VIP must expose ${clientGrpc}`,
+        evidence: `${dialled} + 1000 = ${clientGrpc}; ${unreported}`,
+        cause: 'OFFSET_NOT_KEPT',
+        explanation,
+        fix,
+        data,
+      },
+    ];
+  }
+  if (works === true) {
+    return [{ check: 'offset', status: 'ok', title: `clients given port ${dialled} dial ${clientGrpc} for gRPC, and it reaches a Nacos gRPC server`, evidence: unreported, data }];
+  }
   const vip = isVipPort(dialled) ? ` (a VIP on ${dialled} makes clients dial ${clientGrpc}, not 9848)` : '';
-  const status = works === false && vip !== '' ? 'warn' : 'info';
-  return [
-    {
-      check: 'offset',
-      status,
-      title: `clients given port ${dialled} dial ${clientGrpc} for gRPC${vip}; the member does not report its own port (Nacos before 2.3, or no HTTP answer)`,
-      data,
-    },
-  ];
+  return [{ check: 'offset', status: 'info', title: `clients given port ${dialled} dial ${clientGrpc} for gRPC${vip}; ${unreported}`, data }];
 }
 
 export const offsetProbe: ReasoningProbe = { name: 'offset', classify: classifyOffset };

@@ -11,6 +11,7 @@ import { formatOffset, type Role } from '../../ports.js';
 import { advice, type CheckCause } from '../advice.js';
 import type { CheckOptions } from '../check-options.js';
 import { failureOf, formatMs } from '../failure.js';
+import { observedGrpcOnMainPort } from '../observed.js';
 import type { ObservingProbe, Observations, Target } from '../probe.js';
 import type { Finding, Status } from '../report.js';
 
@@ -98,6 +99,17 @@ export function classifyTcp(observed: Observations, target: Target, options: Che
         status: 'ok',
         title: `${portName(target, dialed)} accepts connections`,
         evidence: `connected in ${formatMs(dialed.elapsedMs)}`,
+        elapsedMs: dialed.elapsedMs,
+        data,
+      };
+    }
+    if (dialed.role !== 'main' && observedGrpcOnMainPort(observed) !== undefined) {
+      // P is itself a gRPC port: P+1000 and beyond are not what clients need; the address finding says what is.
+      return {
+        check: `tcp.${dialed.role}`,
+        status: 'info',
+        title: `${portName(target, dialed)} ${WHAT_HAPPENED[dialed.outcome]}: expected, the address is itself a gRPC port (see address)`,
+        evidence: `${dialed.errno ?? dialed.outcome} after ${formatMs(dialed.elapsedMs)}`,
         elapsedMs: dialed.elapsedMs,
         data,
       };

@@ -62,6 +62,17 @@ describe('classifyGrpc', () => {
     expect(classifyGrpc(silent, target())[0]).toMatchObject({ status: 'fail', cause: 'BLACK_HOLE' });
   });
 
+  it('gives each Nacos errorCode of §1.5 its own cause instead of a generic gRPC failure', () => {
+    const causes = [403, 503, 302, 502].map((errorCode) => {
+      const refused = port({ healthCheck: ok({ errorCode, message: `code ${errorCode}` }), setup: ok({ connectionId: '1700000000000_10.0.0.5_51234', setupAck: 'received' }) });
+      return only(classifyGrpc({ grpc: { ports: [refused] } }, target()), 'grpc.client-grpc').cause;
+    });
+    expect(causes).toEqual(['GRPC_NO_RIGHT', 'GRPC_OVER_THRESHOLD', 'GRPC_NO_HANDLER', 'GRPC_BAD_REQUEST']);
+    const onServerCheck = classifyGrpc({ grpc: { ports: [port({ serverCheck: failed({ code: 'ERR_NACOS_RESPONSE', errorCode: 403, message: 'user not found!' }) })] } }, target());
+    expect(onServerCheck[0]).toMatchObject({ cause: 'GRPC_NO_RIGHT' });
+    expect(onServerCheck[0]!.fix).toContain('--username/--password');
+  });
+
   it('skips a port that does not accept connections (the TCP finding says so)', () => {
     const refused = { grpc: { ports: [port({ connect: failed({ code: 'ERR_CONNECT_REFUSED', phase: 'connect' }) })] }, tcp: dials(8848, { 'client-grpc': 'refused' }) };
     expect(classifyGrpc(refused, target())[0]).toMatchObject({ status: 'skipped' });

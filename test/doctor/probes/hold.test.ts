@@ -21,7 +21,32 @@ const NGINX_H2: { ports: H2PortObservation[] } = {
 
 describe('classifyHold', () => {
   it('passes a connection that lasted the whole hold', () => {
-    expect(classifyHold({ hold: hold({}) }, target())[0]).toMatchObject({ status: 'ok', title: 'a registered connection on 9848 stayed open for the whole 90.0 s hold' });
+    expect(classifyHold({ hold: hold({}) }, target())[0]).toMatchObject({
+      status: 'ok',
+      title: 'a registered connection on 9848 stayed open for the whole 90.0 s hold, every heartbeat answered',
+      evidence: '17 heartbeats (0 failed, 0 with errorCode 301), 0 server detections answered',
+    });
+  });
+
+  it('fails a hold whose heartbeats are refused as unregistered (301): the split-connection cause, even when nothing cut it', () => {
+    const [finding] = classifyHold({ hold: hold({ heartbeats: { sent: 14, failed: 0, unregistered: 14 } }), h2: NGINX_H2 }, target());
+    expect(finding).toMatchObject({ status: 'fail', cause: 'CONNECTION_SPLIT', data: { unregisteredHeartbeats: 14 } });
+    expect(finding!.title).toBe('14 of 14 heartbeats on the registered connection on 9848 refused as unregistered (errorCode 301): clients would reconnect and re-register');
+    expect(finding!.explanation).toContain('errorCode 301');
+    expect(finding!.fix).toContain('plain TCP');
+  });
+
+  it('fails a hold whose heartbeats fail, saying what the first one got', () => {
+    const [finding] = classifyHold({ hold: hold({ heartbeats: { sent: 1, failed: 1, unregistered: 0, firstFailure: 'ERR_GRPC_TIMEOUT happened' } }) }, target());
+    expect(finding).toMatchObject({ status: 'fail', cause: 'HEARTBEAT_FAILED' });
+    expect(finding!.title).toBe('1 of 1 heartbeat on the registered connection on 9848 failed: clients would reconnect and re-register');
+    expect(finding!.evidence).toContain('1 heartbeat (1 failed, 0 with errorCode 301), 0 server detections answered; first failure: ERR_GRPC_TIMEOUT happened');
+    expect(finding!.explanation).toContain('UNHEALTHY');
+  });
+
+  it('calls failing heartbeats behind an HTTP/2-terminating proxy a split connection', () => {
+    const [finding] = classifyHold({ hold: hold({ heartbeats: { sent: 3, failed: 3, unregistered: 0 } }), h2: NGINX_H2 }, target());
+    expect(finding).toMatchObject({ status: 'fail', cause: 'CONNECTION_SPLIT' });
   });
 
   it('points a cut at 60 s behind nginx HTTP/2 at grpc_read_timeout', () => {

@@ -29,11 +29,31 @@ describe('classifyOffset', () => {
     expect(finding!.fix).toContain('-p 80:8848 -p 1080:9848');
   });
 
-  it('still says what clients dial when the server does not report its port', () => {
-    const unknown = http({ state: { v1: ok(state({ server_port: undefined, startup_mode: undefined, standalone_mode: 'cluster' })) } });
+  it('explains a VIP on port 80 in front of a server before 2.3 (no server_port): what the VIP must expose, with the default container ports', () => {
+    const unknown = http({ state: { v1: ok(state({ version: '2.2.3', server_port: undefined, startup_mode: undefined, standalone_mode: 'cluster' })) } });
     const [finding] = classifyOffset({ tcp: dials(80, { 'client-grpc': 'refused' }), http: unknown }, target('10.0.0.100:80'));
-    expect(finding).toMatchObject({ status: 'warn' });
-    expect(finding!.title).toContain('dial 1080');
+    expect(finding).toMatchObject({ status: 'fail', cause: 'OFFSET_NOT_KEPT' });
+    expect(finding!.title).toContain('the VIP must expose 1080');
+    expect(finding!.explanation).toContain('Nacos before 2.3');
+    expect(finding!.explanation).toContain('80 + 1000 = 1080');
+    expect(finding!.explanation).toContain('9848 by default');
+    expect(finding!.fix).toContain('forward 1080');
+    expect(finding!.fix).toContain('-p 80:8848 -p 1080:9848');
+    expect(finding!.fix).toContain('--container-port 8848');
+  });
+
+  it('only says what clients dial when a server before 2.3 is on a port a member could use', () => {
+    const unknown = http({ state: { v1: ok(state({ version: '2.2.3', server_port: undefined })) } });
+    const [finding] = classifyOffset({ tcp: dials(18848, { 'client-grpc': 'refused' }), http: unknown }, target('10.0.0.100:18848'));
+    expect(finding).toMatchObject({ status: 'info' });
+    expect(finding!.title).toContain('dial 19848');
+  });
+
+  it('does not call the offset fine when the member\'s own port is given but P+1000 is not reachable there', () => {
+    const [finding] = classifyOffset({ tcp: dials(8848, { 'client-grpc': 'refused' }), http: http() }, target());
+    expect(finding).toMatchObject({ status: 'info' });
+    expect(finding!.title).toContain('9848 on this address does not reach its gRPC port');
+    expect(finding!.title).not.toContain("9848 is the member's");
   });
 
   it('says nothing without TCP observations (an address that did not resolve)', () => {
