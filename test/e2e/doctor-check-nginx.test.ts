@@ -14,7 +14,7 @@ import { exitCodeOf, type Finding, type Report } from '../../src/doctor/report.j
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import { rolePort } from '../../src/ports.js';
 import { startNginx, type RunningLoadBalancer } from '../helpers/load-balancers.js';
-import { nginxSupport, skippedBecause } from '../helpers/nginx-support.js';
+import { nginxSupport, skippedBecause } from '../helpers/lb-support.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
 import { startSim, type SimHarness } from '../helpers/sim.js';
 import { runBin } from '../helpers/spawn.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findNginx } from '../../src/demo/nginx-front.js';
-import { skippedBecause } from '../helpers/nginx-support.js';
+import { skippedBecause } from '../helpers/lb-support.js';
 import { runBin, startBin, type RunningBin } from '../helpers/spawn.js';
 
 /** Resolves once the bin's stdout contains `text`. */

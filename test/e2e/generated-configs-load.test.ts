@@ -12,11 +12,14 @@ import { resolveNginxOptions, type NginxFlags } from '../../src/generate/nginx-o
 import { loadNginxTemplates } from '../../src/generate/nginx-templates.js';
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import { ROLES } from '../../src/ports.js';
+import { haproxyMissing, nginxSupport, skippedBecause } from '../helpers/lb-support.js';
 import { haproxyCheck, nginxTest } from '../helpers/load-balancers.js';
 import { HAPROXY_SCENARIOS, NGINX_SCENARIOS } from '../generate/scenarios.js';
 
+const NGINX = nginxSupport();
+const NO_HAPROXY = haproxyMissing();
 /** What nginx.conf needs around a fragment meant for its main context. */
-const STREAM_MODULE = 'load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nevents {}\n';
+const STREAM_MODULE = `${NGINX.loadStream}\nevents {}\n`;
 
 async function loopbackListen(flags: { listen?: unknown }): Promise<string> {
   const v6 = String(flags.listen ?? '').startsWith('[');
@@ -35,7 +38,7 @@ function inDir(flags: NginxFlags, dir: string): NginxFlags {
   };
 }
 
-describe('generated nginx configs pass nginx -t', async () => {
+describe.skipIf(NGINX.noStream !== undefined)(skippedBecause('generated nginx configs pass nginx -t', NGINX.noStream), async () => {
   const templates = await loadNginxTemplates();
   for (const [name, flags] of Object.entries(NGINX_SCENARIOS)) {
     it(name, async () => {
@@ -57,7 +60,7 @@ describe('generated nginx configs pass nginx -t', async () => {
   });
 });
 
-describe('generated HAProxy configs pass haproxy -c without warnings', () => {
+describe.skipIf(NO_HAPROXY !== undefined)(skippedBecause('generated HAProxy configs pass haproxy -c without warnings', NO_HAPROXY), () => {
   for (const [name, flags] of Object.entries(HAPROXY_SCENARIOS)) {
     it(name, async () => {
       const result = await haproxyCheck(renderHaproxy(resolveHaproxyOptions(flags)));

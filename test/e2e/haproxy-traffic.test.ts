@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHaproxy } from '../../src/generate/haproxy.js';
 import { resolveHaproxyOptions, type HaproxyOptions } from '../../src/generate/haproxy-options.js';
 import { ROLES, rolePort } from '../../src/ports.js';
+import { haproxyMissing, skippedBecause } from '../helpers/lb-support.js';
 import { startHaproxy, type RunningLoadBalancer } from '../helpers/load-balancers.js';
 import { echo, expectDeadMemberSkipped, expectEveryRoleRouted, freeListen, greet, quietFor, startFakeCluster, type FakeCluster } from '../helpers/lb-traffic.js';
 
@@ -21,7 +22,9 @@ const QUIET_MS = 6000;
  */
 const SHORT_CLIENT_SERVER_MS = 1000;
 
-describe('HAProxy with a generated config in front of 3 members', () => {
+const NO_HAPROXY = haproxyMissing();
+
+describe.skipIf(NO_HAPROXY !== undefined)(skippedBecause('HAProxy with a generated config in front of 3 members', NO_HAPROXY), () => {
   let cluster: FakeCluster;
   let haproxy: RunningLoadBalancer;
   let base: number;

@@ -11,6 +11,7 @@ import { resolveNginxOptions, type NginxOptions } from '../../src/generate/nginx
 import { loadNginxTemplates, type NginxTemplates } from '../../src/generate/nginx-templates.js';
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import { ROLES, rolePort } from '../../src/ports.js';
+import { nginxSupport, skippedBecause } from '../helpers/lb-support.js';
 import { startNginx, type RunningLoadBalancer } from '../helpers/load-balancers.js';
 import { listenTcp } from '../helpers/net.js';
 import { echo, expectDeadMemberSkipped, expectEveryRoleRouted, freeListen, greet, quietFor, startFakeCluster, type FakeCluster } from '../helpers/lb-traffic.js';
@@ -22,7 +23,9 @@ import { echo, expectDeadMemberSkipped, expectEveryRoleRouted, freeListen, greet
  */
 const QUIET_MS = 6000;
 
-describe('nginx with a generated config in front of 3 members', () => {
+const NGINX = nginxSupport();
+
+describe.skipIf(NGINX.noStream !== undefined)(skippedBecause('nginx with a generated config in front of 3 members', NGINX.noStream), () => {
   let cluster: FakeCluster;
   let templates: NginxTemplates;
   let nginx: RunningLoadBalancer;
@@ -77,7 +80,7 @@ describe('nginx with a generated config in front of 3 members', () => {
   });
 });
 
-describe('nginx --full --console: the main port over HTTP, gRPC still TCP', () => {
+describe.skipIf(NGINX.noStream !== undefined)(skippedBecause('nginx --full --console: the main port over HTTP, gRPC still TCP', NGINX.noStream), () => {
   it('forwards HTTP API requests with the client address and keeps the gRPC port plain TCP', async () => {
     const base = await findFreeBasePort({ roles: ['main', 'client-grpc'] });
     const api = createServer((request, response) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import { nginxTest } from '../helpers/load-balancers.js';
-import { nginxSupport, skippedBecause, streamModuleOf } from '../helpers/nginx-support.js';
+import { nginxSupport, skippedBecause, streamModuleOf } from '../helpers/lb-support.js';
 
 describe('nginx support for the e2e tests', () => {
   it('reads the stream module from nginx -V: built in, dynamic under the modules path, or absent', () => {

@@ -1,9 +1,10 @@
 /**
- * Whether the nginx e2e tests can run here: nginx on PATH (as test/helpers/load-balancers.ts
- * starts it) and, for stream {} configs, its stream module (built in, or a dynamic module to
- * load). The issue allows skipping those tests only when nginx cannot be installed, and then
- * with a visible reason: callers put `missing` / `noStream` in the skipped describe's name and
- * print it.
+ * Whether the tests that run real nginx or HAProxy can run here: the program on PATH (as
+ * test/helpers/load-balancers.ts starts it) and, for nginx stream {} configs, its stream module
+ * (built in, or a dynamic module to load). `npm test` installs both when it can
+ * (scripts/ensure-peers.mjs) and CI requires them; these tests are skipped only where they could
+ * not be installed, and then with a visible reason: callers put it in the skipped describe's
+ * name (skippedBecause), which also prints it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,7 +32,7 @@ export interface NginxSupport {
   readonly loadStream: string;
 }
 
-const INSTALL = 'Debian/Ubuntu: apt-get install nginx libnginx-mod-stream';
+const INSTALL = 'Debian/Ubuntu: apt-get install nginx libnginx-mod-stream haproxy';
 
 export function nginxSupport(): NginxSupport {
   const probe = spawnSync('nginx', ['-V'], { encoding: 'utf8' });
@@ -44,6 +45,13 @@ export function nginxSupport(): NginxSupport {
   if (stream.builtIn) return { missing: undefined, noStream: undefined, loadStream: '' };
   if (!existsSync(stream.path)) return { missing: undefined, noStream: `the stream module ${stream.path} is not installed; ${INSTALL}`, loadStream: '' };
   return { missing: undefined, noStream: undefined, loadStream: `load_module ${stream.path};` };
+}
+
+/** Why HAProxy cannot run here; undefined when it can. */
+export function haproxyMissing(): string | undefined {
+  const probe = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
+  if (probe.error === undefined && probe.status === 0) return undefined;
+  return `haproxy is not on PATH (${probe.error?.message ?? `haproxy -v exited ${String(probe.status)}`}); ${INSTALL}`;
 }
 
 /** The name of a describe that needs what `reason` says is missing: the reason is shown where the skip is. */
