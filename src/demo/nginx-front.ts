@@ -4,20 +4,19 @@
  * cases 8 and 9 of NACOS-FACTS §4 (#5269, #10141). Runs the system's nginx in the foreground
  * in a temporary prefix, in its own process group, and stops it again.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatHostPort } from '../address.js';
 import { rolePort } from '../ports.js';
+import { stopGroup } from './process-group.js';
 
 /** Where distributions put nginx; /usr/sbin is often missing from a normal user's PATH. */
 const CANDIDATES = ['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
 
 const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5000;
 
 /** The nginx binary, or why there is none. */
 export function findNginx(): { readonly path: string } | { readonly missing: string } {
@@ -56,18 +55,6 @@ export function brokenFrontConfig(dir: string, host: string, listenPort: number,
 
 export interface RunningNginx {
   stop(): Promise<void>;
-}
-
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  process.kill(-child.pid!, 'SIGTERM');
-  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Starts nginx with `config(dir)`; resolves once it wrote its pid file, which it does after binding every listen. */

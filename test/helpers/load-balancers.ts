@@ -12,6 +12,7 @@ import { watch } from 'node:fs';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopGroup } from '../../src/demo/process-group.js';
 
 export interface CheckResult {
   readonly ok: boolean;
@@ -153,19 +154,6 @@ function startGroup(command: string, args: readonly string[]): { child: ChildPro
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { child, stderr: () => stderr };
-}
-
-/** SIGTERM to the group (fast shutdown of master and workers), SIGKILL if it lingers. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  process.kill(-child.pid!, 'SIGTERM');
-  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5000);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
