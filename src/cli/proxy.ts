@@ -71,11 +71,47 @@ async function resolveAll(flags: FlagValues, env: NodeJS.ProcessEnv): Promise<Re
   return { ...resolveProxyOptions({ flags, env, ...(file ? { file } : {}) }), configPath: file?.path };
 }
 
-/** Installs the signal handlers; resolves with the exit code once the proxy has stopped. */
-function runUntilSignalled(proxy: NacosProxy, admin: AdminServer | undefined, log: Logger, reload: () => Promise<void>, io: CliIo): Promise<number> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
+interface SignalTarget {
+  stop(signal: NodeJS.Signals): void;
+  reload(): void;
+}
+
+/**
+ * Installs the handlers before any startup work, so a signal during startup is never fatal
+ * (SIGHUP's default action kills): signals that arrive before the proxy runs are remembered
+ * and acted on, in order, once it does.
+ */
+function watchSignals(io: CliIo): { attach(target: SignalTarget): void } {
+  let target: SignalTarget | undefined;
+  const early: ({ kind: 'stop'; signal: NodeJS.Signals } | { kind: 'reload' })[] = [];
+  const stop = (signal: NodeJS.Signals): void => {
+    if (target) target.stop(signal);
+    else early.push({ kind: 'stop', signal });
+  };
+  io.onSignal('SIGTERM', stop);
+  io.onSignal('SIGINT', stop);
+  io.onSignal('SIGHUP', () => {
+    if (target) target.reload();
+    else early.push({ kind: 'reload' });
+  });
+  return {
+    attach(next) {
+      target = next;
+      for (const event of early.splice(0)) {
+        if (event.kind === 'stop') next.stop(event.signal);
+        else next.reload();
+      }
+    },
+  };
+}
+
+/** Runs the started proxy until a stop signal; resolves with the exit code once it has stopped. */
+function runUntilStopped(proxy: NacosProxy, admin: AdminServer | undefined, log: Logger, reload: () => Promise<void>): { target: SignalTarget; stopped: Promise<number> } {
+  let resolve!: (code: number) => void;
+  const stopped = new Promise<number>((done) => (resolve = done));
+  let stopping = false;
+  const target: SignalTarget = {
+    stop: (signal) => {
       if (stopping) {
         log.warn({ signal }, 'second signal: resetting every open connection and exiting now');
         void proxy.close().finally(() => resolve(1));
@@ -88,17 +124,17 @@ function runUntilSignalled(proxy: NacosProxy, admin: AdminServer | undefined, lo
         log.info({ reset }, reset > 0 ? 'stopped; connections still open at the drain timeout were reset' : 'stopped; every connection finished');
         resolve(0);
       });
-    };
-    io.onSignal('SIGTERM', stop);
-    io.onSignal('SIGINT', stop);
-    io.onSignal('SIGHUP', () => {
+    },
+    reload: () => {
       if (!stopping) void reload();
-    });
-  });
+    },
+  };
+  return { target, stopped };
 }
 
 export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<number> {
   let log: Logger | undefined;
+  const signals = watchSignals(io);
   try {
     const parsed = await parseArgs(createProxyCli(), argv);
     if (parsed.kind === 'output') {
@@ -131,7 +167,9 @@ export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<n
         activeLog.error({ config: configPath, error: describeError(error) }, 'SIGHUP: reload failed; the running configuration is unchanged');
       }
     };
-    return await runUntilSignalled(proxy, admin, log, reload, io);
+    const { target, stopped } = runUntilStopped(proxy, admin, log, reload);
+    signals.attach(target);
+    return await stopped;
   } catch (error) {
     // Usage errors get exactly one line (below); runtime failures are also logged for collectors.
     if (log && !(error instanceof NacosToolError && error.exitCode === 2)) log.fatal({ error: describeError(error) }, 'nacos-proxy stopped');

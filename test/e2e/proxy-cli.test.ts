@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreeBasePort } from '../../src/net/free-port.js';
+import { startBlackHole } from '../helpers/black-hole.js';
 import { closeOutcome, dialTcp, listenTcp, readAll, readLine, startFakeMember, type FakeMember, type TcpServer } from '../helpers/net.js';
 import { runBin, startBin, type RunningBin } from '../helpers/spawn.js';
 
@@ -179,6 +180,29 @@ describe('running', () => {
     const socket = await dialTcp(base + 1001);
     expect(await readLine(socket)).toBe('m2 cluster-grpc');
     socket.destroy();
+  });
+
+  it('a SIGHUP during startup is not fatal: the reload runs once the proxy is up', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const config = join(dir, 'startup-reload.yaml');
+    // The black-holed member holds the startup health round for the whole --health-timeout.
+    await writeFile(config, `upstream: [127.0.0.1:${hole.port}, 127.0.0.1:${members[0]!.base}]\nroles: main\nhealth-timeout: 3s\n`);
+    const base = await findFreeBasePort({ roles: ['main'] });
+    const bin = startBin('nacos-proxy', ['--listen', `127.0.0.1:${base}`, '--config', config], { NACOS_PROXY_TYPO: '1' });
+    cleanups.push(async () => {
+      if (bin.child.exitCode === null) bin.child.kill('SIGKILL');
+      await bin.exited;
+    });
+    // The warning about the unknown variable is written while the proxy is still starting.
+    await bin.waitForLog((line) => line.msg.startsWith('ignoring unknown environment variable NACOS_PROXY_TYPO'));
+    await writeFile(config, `upstream: [127.0.0.1:${members[0]!.base}]\nroles: main\nhealth-timeout: 3s\n`);
+    bin.child.kill('SIGHUP');
+    const reloaded = await bin.waitForLog((line) => line.msg === 'configuration reloaded');
+    expect(reloaded).toMatchObject({ removed: [`127.0.0.1:${hole.port}`] });
+    expect(bin.logs.findIndex((line) => line.msg === 'listening')).toBeLessThan(bin.logs.indexOf(reloaded));
+    bin.child.kill('SIGTERM');
+    expect((await bin.exited).code).toBe(0);
   });
 
   it('starts with an unreachable member: warns, marks it down, keeps serving with the others', async () => {
