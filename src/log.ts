@@ -4,6 +4,7 @@
  */
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { UsageError } from './errors.js';
+import { guardedStdio } from './output-stream.js';
 
 export type { Logger } from 'pino';
 
@@ -22,8 +23,9 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  // Asynchronous stderr writes keep logging off the forwarding hot path; pino flushes them on exit.
-  const destination = options.destination ?? pino.destination({ dest: 2, sync: false });
+  // Never blocks the forwarding hot path nor exit, and gives up once stderr's reader has gone
+  // (output-stream.ts); main() waits a bounded time for queued lines before the process exits.
+  const destination = options.destination ?? guardedStdio().stderr;
   return pino(
     {
       level: options.level ?? 'info',

@@ -3,6 +3,7 @@
  * bins and in tests. `processIo()` is the only place that reads `process` for them.
  */
 import { NacosToolError, describeError } from '../errors.js';
+import { guardedStdio } from '../output-stream.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
@@ -12,9 +13,10 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  const { stdout, stderr } = guardedStdio();
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     env: process.env,
     onSignal: (signal, handler) => {
       process.on(signal, handler);
