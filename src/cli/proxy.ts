@@ -146,11 +146,13 @@ export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<n
     log = createLogger({ level: options.logLevel, name: 'nacos-proxy' });
     for (const warning of warnings) log.warn(warning);
     const proxy = new NacosProxy(options, { logger: log });
-    await proxy.start();
+    // Every port is bound before anything else happens, so a port in use fails at once, alone.
+    await proxy.listen();
     const admin = options.admin === undefined ? undefined : await AdminServer.open(proxy, options.admin).catch(async (error: unknown) => {
       await proxy.close();
       throw error;
     });
+    await proxy.start();
     if (admin) log.info({ admin: formatHostPort(admin.address().address, admin.address().port) }, 'admin endpoint: /healthz /status /metrics');
     const activeLog = log;
     const reload = async (): Promise<void> => {

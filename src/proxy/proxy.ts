@@ -67,6 +67,8 @@ export class NacosProxy {
   #listeners: Listeners | undefined;
   #nextId = 1;
   #idleWaiters: (() => void)[] = [];
+  /** Clients accepted while the first health round runs; served once it has. */
+  #waiting: { role: Role; client: AcceptedClient }[] = [];
   readonly #dataPath: DataPath;
   readonly #pool: UpstreamPool;
   readonly #checker: HealthChecker;
@@ -135,22 +137,33 @@ export class NacosProxy {
   }
 
   /**
-   * Checks every member once (an unreachable one is logged and kept out of service, not
-   * fatal), then opens one listener per role. Rejects with a ListenError naming the role and
-   * port when a listener cannot be opened.
+   * Opens one listener per role, all or nothing: a port in use fails here, at once, with a
+   * ListenError naming the role and port, before any member is checked. Clients that connect
+   * before start() has finished wait in the proxy (nothing is read from them) until it has.
    */
-  async start(): Promise<void> {
-    if (this.#state !== 'created') throw new Error(`NacosProxy.start() called in state ${this.#state}`);
+  async listen(): Promise<void> {
+    if (this.#state !== 'created') throw new Error(`NacosProxy.listen() called in state ${this.#state}`);
     this.#state = 'starting';
     try {
-      if (this.#pool.policy.activeChecks) await this.#checker.checkMembers(this.#pool.members);
       this.#listeners = await this.#dataPath.listen(this.#options.listen, this.#options.roles, (role, client) => this.#onClient(role, client));
     } catch (error) {
-      this.#checker.stop();
       this.#dataPath.stop();
       this.#state = 'closed';
       throw error;
     }
+  }
+
+  /**
+   * Opens the listeners (unless listen() did), checks every member once (an unreachable one is
+   * logged and kept out of service, not fatal), then serves, starting with the clients that
+   * connected meanwhile.
+   */
+  async start(): Promise<void> {
+    if (this.#state === 'created') await this.listen();
+    if (this.#state !== 'starting') throw new Error(`NacosProxy.start() called in state ${this.#state}`);
+    if (this.#pool.policy.activeChecks) await this.#checker.checkMembers(this.#pool.members);
+    // A drain or close() during the first round ends the start here.
+    if (this.#state !== 'starting') return;
     this.#checker.start();
     this.#state = 'running';
     this.#log.info({ dataPath: this.dataPath }, 'data path');
@@ -158,6 +171,12 @@ export class NacosProxy {
       const up = this.#pool.candidates(role, this.#now()).length;
       this.#log.info({ role, listen: formatHostPort(address.address, address.port), healthyMembers: up, members: this.#pool.members.length }, 'listening');
     }
+    this.#admitWaiting();
+  }
+
+  /** Hands the clients that connected during startup to the running (or stopping) proxy. */
+  #admitWaiting(): void {
+    for (const { role, client } of this.#waiting.splice(0)) this.#onClient(role, client);
   }
 
   addresses(): Map<Role, AddressInfo> {
@@ -198,6 +217,10 @@ export class NacosProxy {
   }
 
   #onClient(role: Role, client: AcceptedClient): void {
+    if (this.#state === 'starting') {
+      this.#waiting.push({ role, client });
+      return;
+    }
     const totals = this.#totals.get(role)!;
     totals.accepted += 1;
     const fromIp = this.#perIp.get(client.ip) ?? 0;
@@ -330,6 +353,7 @@ export class NacosProxy {
     this.#state = 'draining';
     this.#listeners?.close();
     this.#checker.stop();
+    this.#admitWaiting();
     let timer: NodeJS.Timeout | undefined;
     if (this.#sessions.size > 0 && timeoutMs > 0) {
       this.#log.info({ open: this.#sessions.size, drainTimeoutMs: timeoutMs }, 'draining open connections');

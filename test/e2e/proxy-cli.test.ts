@@ -54,14 +54,45 @@ describe('bad input: one line on stderr, exit code 2', () => {
     );
   });
 
-  it('a port already in use, naming the role and the port', async () => {
+  it('a port already in use: at once, before any member is checked, naming the role and the port', async () => {
     const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'] });
     const squatter = await listenTcp(() => {}, { port: base + 1000 });
     cleanups.push(() => squatter.close());
+    // Active checks stay on and one member is black-holed: a startup health round first would
+    // log that member down (and wait its timeout) before the bind error.
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
     expectUsageError(
-      await runBin('nacos-proxy', ['--listen', `127.0.0.1:${base}`, '--upstream', '127.0.0.1:8848', '--health-interval', '0']),
-      new RegExp(`cannot listen for client-grpc \\(P\\+1000\\) on 127.0.0.1:${base + 1000}: port ${base + 1000} is already in use`),
+      await runBin('nacos-proxy', ['--listen', `127.0.0.1:${base}`, '--upstream', `127.0.0.1:${hole.port}`, '--health-timeout', '10s']),
+      new RegExp(`cannot listen for client-grpc \\(P\\+1000\\) on 127.0.0.1:${base + 1000}: port ${base + 1000} is already in use .*choose another --listen base port$`),
     );
+  });
+
+  it('without HOST, names the address it really binds: every interface, [::]', async () => {
+    const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'] });
+    // A dual-stack bind of [::]:port also needs 127.0.0.1:port.
+    const squatter = await listenTcp(() => {}, { port: base + 1001 });
+    cleanups.push(() => squatter.close());
+    expectUsageError(
+      await runBin('nacos-proxy', ['--listen', String(base), '--upstream', '127.0.0.1:8848', '--health-interval', '0']),
+      new RegExp(`cannot listen for cluster-grpc \\(P\\+1001\\) on every interface \\(\\[::\\]:${base + 1001}\\): port ${base + 1001} is already in use`),
+    );
+  });
+
+  it('the admin port in use names --admin, and the proxy never claims to listen', async () => {
+    const base = await findFreeBasePort({ roles: ['main', 'client-grpc', 'cluster-grpc'] });
+    const squatter = await listenTcp(() => {});
+    cleanups.push(() => squatter.close());
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const result = await runBin('nacos-proxy', ['--listen', `127.0.0.1:${base}`, '--upstream', `127.0.0.1:${hole.port}`, '--admin', `127.0.0.1:${squatter.port}`]);
+    expectUsageError(
+      result,
+      new RegExp(`cannot listen for the admin endpoint on 127.0.0.1:${squatter.port}: port ${squatter.port} is already in use .*choose another --admin port$`),
+    );
+    // The role listeners it had opened are closed again: the same ports can be bound now.
+    const again = await listenTcp(() => {}, { port: base + 1000 });
+    await again.close();
   });
 
   it('an unreadable or invalid config file', async () => {

@@ -21,6 +21,8 @@ export async function startProxy(
   members: readonly { host: string; base: number }[],
   overrides: Partial<ProxyOptions> = {},
   host = '127.0.0.1',
+  /** start: false leaves listen() and start() to the test. */
+  behaviour: { start?: boolean } = {},
 ): Promise<ProxyHarness> {
   const roles = overrides.roles ?? ['main', 'client-grpc', 'cluster-grpc'];
   const base = await findFreeBasePort({ host, roles });
@@ -30,7 +32,7 @@ export async function startProxy(
   });
   const log = captureLog('debug');
   const proxy = new NacosProxy({ ...options, healthInterval: 0, ...overrides }, { logger: log.logger });
-  await proxy.start();
+  if (behaviour.start !== false) await proxy.start();
   return {
     proxy,
     base,

@@ -151,6 +151,32 @@ describe('active health checks', () => {
     expect(owners).toEqual(new Set(['m1', 'm2']));
   });
 
+  it('listens before the first round of checks, and serves clients that connect meanwhile once it ends', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const [m1] = await members(1, ['main']);
+    const harness = await startProxy(
+      [{ host: '127.0.0.1', base: hole.port }, m1!],
+      { roles: ['main'], healthInterval: 60_000, healthTimeout: 1000 },
+      '127.0.0.1',
+      { start: false },
+    );
+    cleanups.push(() => harness.close());
+    await harness.proxy.listen();
+    expect(harness.proxy.state).toBe('starting');
+    // The black-holed member holds the first round for its whole timeout; this client waits.
+    const early = await harness.dial('main');
+    const started = harness.proxy.start();
+    expect(await readLine(early)).toBe('m1 main');
+    await started;
+    expect(harness.log.lines.filter((line) => line.msg === 'connection refused')).toEqual([]);
+    const down = harness.log.lines.findIndex((line) => line.msg === 'member down');
+    const listening = harness.log.lines.findIndex((line) => line.msg === 'listening');
+    expect(down).toBeGreaterThanOrEqual(0);
+    expect(listening).toBeGreaterThan(down);
+    early.destroy();
+  });
+
   it('starts with an unreachable member marked down instead of failing', async () => {
     const [m1, m2] = await members(2, ['main']);
     await m2!.stop();
