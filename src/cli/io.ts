@@ -2,7 +2,7 @@
  * What a command may touch of its process, passed in so commands run the same under the real
  * bins and in tests. `processIo()` is the only place that reads `process` for them.
  */
-import { NacosToolError, describeError } from '../errors.js';
+import { ArgumentsError, NacosToolError, describeError } from '../errors.js';
 import { guardedStdio } from '../output-stream.js';
 
 export interface CliIo {
@@ -27,7 +27,8 @@ export function processIo(): CliIo {
 /** One line on stderr; returns the exit code the error calls for (2 for usage errors). */
 export function printError(command: string, error: unknown, io: CliIo): number {
   if (error instanceof NacosToolError) {
-    const hint = error.code === 'ERR_ARGUMENTS' ? ` (see ${command} --help)` : '';
+    const subcommand = error instanceof ArgumentsError ? error.command : [];
+    const hint = error.code === 'ERR_ARGUMENTS' ? ` (see ${[command, ...subcommand].join(' ')} --help)` : '';
     io.stderr.write(`${command}: error: ${error.message}${hint}\n`);
     return error.exitCode;
   }

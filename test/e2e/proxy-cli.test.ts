@@ -35,6 +35,11 @@ describe('bad input: one line on stderr, exit code 2', () => {
     expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstrem', '127.0.0.1:8848']), /Unknown argument: upstrem \(did you mean --upstream\?\)/);
   });
 
+  it('negated and dotted flags are unknown flags, not values', async () => {
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '127.0.0.1:8848', '--no-allow']), /Unknown argument: no-allow \(--allow cannot be negated/);
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '127.0.0.1:8848', '--roles.x', 'main']), /Unknown argument: roles.x \(did you mean --roles\?\)/);
+  });
+
   it('malformed addresses', async () => {
     expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '10.0.0.1:port']), /port "port" is not a number/);
     expectUsageError(await runBin('nacos-proxy', ['--listen', 'localhost', '--upstream', '10.0.0.1:8848']), /--listen "localhost" has no port/);
