@@ -8,8 +8,9 @@
  * everything that decides stays here, the same for both.
  */
 import type { AddressInfo } from 'node:net';
-import { formatHostPort } from '../address.js';
-import { UsageError, describeError, type NacosToolError } from '../errors.js';
+import { formatHostPort, type ListenAddress } from '../address.js';
+import { ListenError, UsageError, describeError, type NacosToolError } from '../errors.js';
+import { connectInOrder, resolveHost, systemResolver, type Resolver } from '../net/resolve.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Role } from '../ports.js';
 import { AccessControl } from './access-control.js';
@@ -48,6 +49,8 @@ export interface RoleTotals {
 export interface ProxyDeps {
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** How host names (members, --listen HOST) become addresses; tests give names of their own. */
+  readonly resolver?: Resolver;
 }
 
 function policyOf(options: ProxyOptions): HealthPolicy {
@@ -74,6 +77,7 @@ export class NacosProxy {
   readonly #checker: HealthChecker;
   readonly #log: Logger;
   readonly #now: () => number;
+  readonly #resolver: Resolver;
   readonly #sessions = new Set<Session>();
   readonly #perIp = new Map<string, number>();
   readonly #totals = new Map<Role, RoleTotals>();
@@ -83,6 +87,7 @@ export class NacosProxy {
     this.#options = options;
     this.#log = deps.logger ?? silentLogger();
     this.#now = deps.now ?? Date.now;
+    this.#resolver = deps.resolver ?? systemResolver;
     this.startedAt = this.#now();
     this.#pool = new UpstreamPool({
       roles: options.roles,
@@ -91,7 +96,7 @@ export class NacosProxy {
       now: this.#now(),
       onChange: (change) => this.#onHealthChange(change),
     });
-    this.#checker = new HealthChecker(this.#pool, { interval: options.healthInterval, timeout: options.healthTimeout }, this.#now);
+    this.#checker = new HealthChecker(this.#pool, { interval: options.healthInterval, timeout: options.healthTimeout }, this.#now, this.#resolver);
     this.#balancer = new Balancer(options.balance);
     this.#access = new AccessControl(options);
     this.#dataPath = this.#chooseDataPath(options);
@@ -145,11 +150,26 @@ export class NacosProxy {
     if (this.#state !== 'created') throw new Error(`NacosProxy.listen() called in state ${this.#state}`);
     this.#state = 'starting';
     try {
-      this.#listeners = await this.#dataPath.listen(this.#options.listen, this.#options.roles, (role, client) => this.#onClient(role, client));
+      const listen = await this.#listenAddress();
+      this.#listeners = await this.#dataPath.listen(listen, this.#options.roles, (role, client) => this.#onClient(role, client));
     } catch (error) {
       this.#dataPath.stop();
       this.#state = 'closed';
       throw error;
+    }
+  }
+
+  /**
+   * --listen HOST as an IP: like Node's server.listen, a host name listens on the first address
+   * it resolves to, on either data path (the splice engine binds IP addresses only).
+   */
+  async #listenAddress(): Promise<ListenAddress> {
+    const { host, port } = this.#options.listen;
+    if (host === undefined) return this.#options.listen;
+    try {
+      return { host: (await resolveHost(host, port, this.#resolver))[0]!, port };
+    } catch (error) {
+      throw new ListenError(`--listen ${formatHostPort(host, port)}: ${describeError(error)}; give an IP address or a name this host resolves`, { cause: error });
     }
   }
 
@@ -250,7 +270,9 @@ export class NacosProxy {
         balancer: this.#balancer,
         settings: this.#options,
         now: this.#now,
-        dial: (member, memberRole) => client.connect(member.host, member.portOf(memberRole), this.#options.connectTimeout),
+        // Resolved and tried address by address exactly as the health checks do (net/resolve.ts).
+        dial: (member, memberRole) =>
+          connectInOrder(member.host, member.portOf(memberRole), this.#options.connectTimeout, (ip, port, timeoutMs) => client.connect(ip, port, timeoutMs), this.#resolver),
       },
     ).then(
       ({ member }) => this.#startSession(session, member),

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemResolver } from '../../src/net/resolve.js';
 import { ROLES } from '../../src/ports.js';
 import type { DataPathChoice } from '../../src/proxy/options.js';
 import { closeOutcome, dialTcp, listenTcp, readAll, readLine, sha256, startFakeMember, type TcpServer } from '../helpers/net.js';
@@ -51,6 +52,39 @@ describe.each(DATA_PATHS)('data path %s', (dataPath) => {
       'cluster-grpc': { port: harness.base + 1001 },
       raft: { port: harness.base - 1000 },
     });
+  });
+
+  it('listens on a host name (--listen localhost:P) on the first address it resolves to, as Node does', async () => {
+    const member = await startFakeMember('m1', ['main']);
+    cleanups.push(() => member.close());
+    const harness = await startProxy([member], { roles: ['main'], dataPath }, 'localhost');
+    cleanups.push(() => harness.close());
+    const [first] = await systemResolver('localhost');
+    expect(harness.proxy.addresses().get('main')).toMatchObject({ address: first, port: harness.base });
+    const socket = await harness.dial('main');
+    expect(await readLine(socket)).toBe('m1 main');
+    socket.destroy();
+  });
+
+  it('connects to a member host name on the address its health check found, trying each address in turn', async () => {
+    const member = await startFakeMember('m1', ['main']);
+    cleanups.push(() => member.close());
+    // The first address refuses (nothing listens on 127.0.0.2), the second is the member.
+    const resolver = async (host: string): Promise<string[]> => (host === 'nacos-0.test' ? ['127.0.0.2', '127.0.0.1'] : []);
+    const harness = await startProxy(
+      [{ host: 'nacos-0.test', base: member.base }],
+      { roles: ['main'], dataPath, healthInterval: 60_000, healthTimeout: 2000 },
+      '127.0.0.1',
+      { resolver },
+    );
+    cleanups.push(() => harness.close());
+    expect(harness.proxy.pool.candidates('main', Date.now())).toHaveLength(1);
+    for (let i = 0; i < 2; i += 1) {
+      const socket = await harness.dial('main');
+      expect(await readLine(socket)).toBe('m1 main');
+      socket.destroy();
+    }
+    expect(harness.log.lines.filter((line) => line.msg === 'member down')).toEqual([]);
   });
 
   it('delivers bytes unchanged in both directions', async () => {
