@@ -318,6 +318,13 @@ export function envName(option: string): string {
 
 export const CONFIG_ENV = envName('config');
 
+/**
+ * Set (to anything but ""): the native splice engine is not built at install
+ * (scripts/build-native.mjs) and not used at run time: `--data-path auto` becomes `js`.
+ * NACOS_PROXY_DATA_PATH and --data-path still win over it.
+ */
+export const NO_NATIVE_ENV = 'NACOS_PROXY_NO_NATIVE';
+
 type RawValue = string | readonly string[];
 
 export interface OptionSources {
@@ -367,7 +374,7 @@ function fileEntries(file: OptionSources['file']): Map<string, RawValue> {
 export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
   const fromFile = fileEntries(sources.file);
   const warnings: string[] = [];
-  const knownEnv = new Set([...OPTION_NAMES.map(envName), CONFIG_ENV]);
+  const knownEnv = new Set([...OPTION_NAMES.map(envName), CONFIG_ENV, NO_NATIVE_ENV]);
   for (const name of Object.keys(sources.env)) {
     if (name.startsWith('NACOS_PROXY_') && !knownEnv.has(name)) {
       const hint = closestMatch(name, knownEnv);
@@ -387,6 +394,9 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
     } else if (env !== undefined && env.trim() !== '') {
       raw = env;
       source = envName(name);
+    } else if (spec.key === 'dataPath' && (sources.env[NO_NATIVE_ENV] ?? '') !== '') {
+      raw = 'js';
+      source = NO_NATIVE_ENV;
     } else if (fromFile.has(name)) {
       raw = fromFile.get(name);
       source = `"${name}" in ${sources.file!.path}`;

@@ -241,6 +241,15 @@ describe('running', () => {
     expect((await bin.exited).code).toBe(0);
   });
 
+  it('NACOS_PROXY_NO_NATIVE at run time is not an unknown variable: it selects the JavaScript data path', async () => {
+    const { bin, base } = await start(['--upstream', `127.0.0.1:${members[0]!.base}`], { NACOS_PROXY_NO_NATIVE: '1' });
+    expect(bin.logs.filter((line) => line.level === 'warn')).toEqual([]);
+    expect(bin.logs.find((line) => line.msg === 'data path')).toMatchObject({ dataPath: 'js' });
+    const socket = await dialTcp(base);
+    expect(await readLine(socket)).toBe('m1 main');
+    socket.destroy();
+  });
+
   it('starts with an unreachable member: warns, marks it down, keeps serving with the others', async () => {
     const dead: TcpServer = await listenTcp(() => {});
     const deadPort = dead.port;

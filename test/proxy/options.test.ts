@@ -34,6 +34,15 @@ describe('resolveProxyOptions', () => {
     expect(Object.isFrozen(options)).toBe(true);
   });
 
+  it('NACOS_PROXY_NO_NATIVE is known at run time: it makes the data path js unless the data path is chosen', () => {
+    const noNative = { NACOS_PROXY_NO_NATIVE: '1' };
+    expect(resolve(base, noNative)).toMatchObject({ options: { dataPath: 'js' }, warnings: [] });
+    expect(resolve(base, noNative, { 'data-path': 'splice' }).options.dataPath).toBe('js');
+    expect(resolve(base, { ...noNative, NACOS_PROXY_DATA_PATH: 'splice' }).options.dataPath).toBe('splice');
+    expect(resolve({ ...base, 'data-path': 'splice' }, noNative).options.dataPath).toBe('splice');
+    expect(resolve(base, { NACOS_PROXY_NO_NATIVE: '' }).options.dataPath).toBe('auto');
+  });
+
   it('takes lists from repeated flags and commas', () => {
     const { options } = resolve({ ...base, upstream: ['10.0.0.1:8848,10.0.0.2', '[fd00::3]:8848'] });
     expect(options.upstream).toEqual([
