@@ -7,6 +7,11 @@ import { ArgumentsError } from '../errors.js';
 import { closestMatch } from '../text.js';
 import { VERSION } from '../version.js';
 
+/** Columns for --help text: the terminal's, at most 110. */
+export function helpWidth(): number {
+  return Math.min(110, process.stdout.columns ?? 110);
+}
+
 /**
  * What every bin's parser ends with: strict flags, -h/--help, --version, a readable width.
  * `--no-X` and `--X.key` are plain unknown flags: no option of ours is an object, and a negated
@@ -19,7 +24,7 @@ export function withStandardFlags<T>(parser: Argv<T>): Argv<T> {
     .help()
     .alias('help', 'h')
     .version(VERSION)
-    .wrap(Math.min(110, process.stdout.columns ?? 110));
+    .wrap(helpWidth());
 }
 
 export type ParsedArgs = Record<string, unknown> & { _: (string | number)[] };

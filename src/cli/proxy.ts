@@ -10,57 +10,21 @@ import { formatHostPort } from '../address.js';
 import { formatDuration } from '../duration.js';
 import { NacosToolError, describeError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { ROLE_DESCRIPTIONS, ROLES } from '../ports.js';
 import { AdminServer } from '../proxy/admin-server.js';
 import { readConfigFile } from '../proxy/config-file.js';
-import { CONFIG_ENV, PROXY_OPTION_SPECS, envName, resolveProxyOptions, type ResolvedOptions } from '../proxy/options.js';
+import { CONFIG_ENV, PROXY_OPTION_SPECS, resolveProxyOptions, type ResolvedOptions } from '../proxy/options.js';
 import { NacosProxy } from '../proxy/proxy.js';
-import { parseArgs, withStandardFlags } from './parse.js';
+import { helpWidth, parseArgs, withStandardFlags } from './parse.js';
+import { renderProxyHelp } from './proxy-help.js';
 import { printError, type CliIo } from './io.js';
 
+/** The flag parser; --help is rendered from the option table (proxy-help.ts), not by yargs. */
 export function createProxyCli(): Argv<Record<string, unknown>> {
-  let parser = yargs()
-    .scriptName('nacos-proxy')
-    .usage(
-      [
-        'Usage: $0 --listen [HOST:]P --upstream HOST:Q [--upstream HOST:Q ...] [options]',
-        '',
-        'Layer-4 forwarder for Nacos 2.x/3.x clusters that keeps the port offsets: one listener per',
-        'port role on P+offset, each forwarded as plain TCP to the same role (Q+offset) of a',
-        'healthy member. Clients configured with this address dial P+1000 for gRPC and find it.',
-        '',
-        'Port roles:',
-        ...ROLES.map((role) => `  ${role.padEnd(13)} ${ROLE_DESCRIPTIONS[role]}`),
-      ].join('\n'),
-    );
-  for (const [name, spec] of Object.entries(PROXY_OPTION_SPECS)) {
-    parser = parser.option(name, {
-      type: 'string',
-      group: spec.group,
-      describe: `${spec.describe} Env: ${envName(name)}${spec.reloadable ? '' : ' (restart to change)'}`,
-      defaultDescription: spec.default,
-      requiresArg: true,
-    });
+  let parser = yargs().scriptName('nacos-proxy');
+  for (const name of [...Object.keys(PROXY_OPTION_SPECS), 'config']) {
+    parser = parser.option(name, { type: 'string', requiresArg: true });
   }
-  return withStandardFlags(parser
-    .option('config', {
-      type: 'string',
-      group: 'Operations',
-      describe: `Read options from this JSON or YAML file (keys are the flag names); SIGHUP re-reads it. Env: ${CONFIG_ENV}`,
-      requiresArg: true,
-    })
-    .example('$0 --listen 8848 --upstream 10.0.0.1:8848 --upstream 10.0.0.2:8848 --upstream 10.0.0.3:8848', 'VIP for a 3-member cluster: clients use <this host>:8848')
-    .example('$0 --listen [::]:18848 --upstream nacos-0.nacos:8848,nacos-1.nacos:8848 --roles main,client-grpc', 'only the ports clients need')
-    .example('$0 --config /etc/nacos-proxy.yaml --admin 127.0.0.1:9901', 'options from a file, metrics on :9901')
-    .epilog(
-      [
-        'Durations are seconds, or take a unit: 500ms, 3s, 2m, 1h.',
-        'Every option can also be set as NACOS_PROXY_<NAME> (e.g. NACOS_PROXY_MAX_CONNECTIONS=1000) or as',
-        '"<name>: value" in the --config file. Flags win over variables, which win over the file.',
-        'Signals: SIGTERM/SIGINT drain connections then exit 0 (twice: reset all, exit 1); SIGHUP reloads --config.',
-        'Exit codes: 0 after a clean stop, 1 on a runtime failure, 2 on bad usage (one line on stderr says what to fix).',
-      ].join('\n'),
-    ));
+  return withStandardFlags(parser).help(false).option('help', { alias: 'h', type: 'boolean' });
 }
 
 type FlagValues = Record<string, string | string[] | undefined>;
@@ -139,6 +103,10 @@ export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<n
     const parsed = await parseArgs(createProxyCli(), argv);
     if (parsed.kind === 'output') {
       io.stdout.write(`${parsed.text}\n`);
+      return 0;
+    }
+    if (parsed.args.help === true) {
+      io.stdout.write(`${renderProxyHelp(helpWidth())}\n`);
       return 0;
     }
     const flags = parsed.args as FlagValues;

@@ -52,6 +52,8 @@ export interface OptionSpec {
   readonly describe: string;
   /** Raw default, parsed like user input; undefined means "not set". */
   readonly default: string | undefined;
+  /** Must be given (by flag, variable or file). */
+  readonly required?: true;
   readonly list: boolean;
   /** Whether SIGHUP applies a changed value to new connections. */
   readonly reloadable: boolean;
@@ -98,6 +100,13 @@ export function parseUpstreams(raw: string | readonly string[], source: string):
   return members;
 }
 
+/**
+ * Set (to anything but ""): the native splice engine is not built at install
+ * (scripts/build-native.mjs) and not used at run time: `--data-path auto` becomes `js`.
+ * NACOS_PROXY_DATA_PATH and --data-path still win over it.
+ */
+export const NO_NATIVE_ENV = 'NACOS_PROXY_NO_NATIVE';
+
 export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   listen: {
     key: 'listen',
@@ -105,6 +114,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     arg: '[HOST:]P',
     describe: 'Base address: one listener per role on P+offset (P, P+1000, P+1001, P-1000). Without HOST, every interface.',
     default: undefined,
+    required: true,
     list: false,
     reloadable: false,
     parse: (raw, source) => parseListenAddress(single(raw, source), source),
@@ -125,6 +135,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     arg: 'HOST:Q',
     describe: 'A cluster member by its main port (repeat, or comma-separate). Each role goes to Q+offset. Port defaults to 8848.',
     default: undefined,
+    required: true,
     list: true,
     reloadable: true,
     parse: parseUpstreams,
@@ -217,7 +228,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     key: 'idleTimeout',
     group: 'Timeouts',
     arg: 'DURATION',
-    describe: 'Close a connection idle this long in both directions; 0 (default) never does: Nacos gRPC connections are long-lived.',
+    describe: 'Close a connection idle this long in both directions; 0 never does: Nacos gRPC connections are long-lived.',
     default: '0',
     list: false,
     reloadable: true,
@@ -287,7 +298,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     key: 'dataPath',
     group: 'Operations',
     arg: 'PATH',
-    describe: 'How bytes move: splice (in the kernel, zero-copy; Linux, built at install), js (always available), or auto (splice when built).',
+    describe: `How bytes move: splice (in the kernel, zero-copy; Linux, built at install), js (always available), or auto (splice when built; js when ${NO_NATIVE_ENV} is set).`,
     default: 'auto',
     list: false,
     reloadable: false,
@@ -317,13 +328,6 @@ export function envName(option: string): string {
 }
 
 export const CONFIG_ENV = envName('config');
-
-/**
- * Set (to anything but ""): the native splice engine is not built at install
- * (scripts/build-native.mjs) and not used at run time: `--data-path auto` becomes `js`.
- * NACOS_PROXY_DATA_PATH and --data-path still win over it.
- */
-export const NO_NATIVE_ENV = 'NACOS_PROXY_NO_NATIVE';
 
 type RawValue = string | readonly string[];
 

@@ -124,6 +124,12 @@ describe('bad input: one line on stderr, exit code 2', () => {
     for (const flag of ['--listen', '--upstream', '--roles', '--balance', '--connect-timeout', '--connect-retries', '--health-interval', '--health-timeout', '--health-rise', '--health-fall', '--fail-timeout', '--idle-timeout', '--drain-timeout', '--admin', '--config', '--allow', '--deny', '--max-connections', '--max-connections-per-ip', '--log-level']) {
       expect(result.stdout).toContain(flag);
     }
+    // Placeholders and defaults, as in the README table.
+    expect(result.stdout).toContain('\n  --listen [HOST:]P\n');
+    expect(result.stdout).toContain('\n  --health-interval DURATION\n');
+    expect(result.stdout).toMatch(/Default:\s+30s\.\s+Env:\s+NACOS_PROXY_DRAIN_TIMEOUT\./);
+    expect(result.stdout).not.toContain('[string]');
+    expect((await runBin('nacos-proxy', ['-h'])).stdout).toBe(result.stdout);
   });
 });
 
