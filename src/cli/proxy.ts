@@ -74,19 +74,28 @@ function runUntilStopped(proxy: NacosProxy, admin: AdminServer | undefined, log:
   let resolve!: (code: number) => void;
   const stopped = new Promise<number>((done) => (resolve = done));
   let stopping = false;
+  let forced = false;
+  const finish = async (code: number, level: 'info' | 'warn', fields: object, message: string): Promise<void> => {
+    await admin?.close();
+    // Every connection line is written by now (drain and close wait for each close report).
+    log[level](fields, message);
+    resolve(code);
+  };
   const target: SignalTarget = {
     stop: (signal) => {
       if (stopping) {
+        if (forced) return;
+        forced = true;
         log.warn({ signal }, 'second signal: resetting every open connection and exiting now');
-        void proxy.close().finally(() => resolve(1));
+        void proxy.close().then(({ reset }) => finish(1, 'warn', { reset }, 'stopped at once; open connections were reset'));
         return;
       }
       stopping = true;
       log.info({ signal, drainTimeout: formatDuration(proxy.options.drainTimeout), open: proxy.activeConnections }, 'stopping: no new connections');
-      void proxy.drain().then(async ({ reset }) => {
-        await admin?.close();
-        log.info({ reset }, reset > 0 ? 'stopped; connections still open at the drain timeout were reset' : 'stopped; every connection finished');
-        resolve(0);
+      void proxy.drain().then(({ reset }) => {
+        // A second signal took over; its own line ends the log.
+        if (forced) return undefined;
+        return finish(0, 'info', { reset }, reset > 0 ? 'stopped; connections still open at the drain timeout were reset' : 'stopped; every connection finished');
       });
     },
     reload: () => {

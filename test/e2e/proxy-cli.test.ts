@@ -180,6 +180,49 @@ describe('running', () => {
     expect(await outcome).toBe('ECONNRESET');
   });
 
+  /** A proxy on `dataPath` with one connection held open through it; `reset` says how that connection ended. */
+  async function holding(dataPath: string, drainTimeout: string): Promise<{ bin: RunningBin; reset: Promise<string> }> {
+    const { bin, base } = await start(['--upstream', `127.0.0.1:${members[0]!.base}`, '--drain-timeout', drainTimeout, '--data-path', dataPath]);
+    const held = await dialTcp(base);
+    await readLine(held);
+    return { bin, reset: closeOutcome(held) };
+  }
+
+  /** Log messages from `first` on, with each connection line's reason. */
+  function messagesFrom(bin: RunningBin, first: string): string[] {
+    const messages = bin.logs.map((line) => (line.msg === 'connection closed' ? `connection closed: ${String(line.reason)}` : line.msg));
+    return messages.slice(messages.indexOf(first));
+  }
+
+  it.each(['js', 'splice'])('logs a stop in the order it happens (data path %s)', async (dataPath) => {
+    const { bin, reset } = await holding(dataPath, '100ms');
+    bin.child.kill('SIGTERM');
+    expect((await bin.exited).code).toBe(0);
+    expect(await reset).toBe('ECONNRESET');
+    expect(messagesFrom(bin, 'stopping: no new connections')).toEqual([
+      'stopping: no new connections',
+      'draining open connections',
+      'connection closed: drained',
+      'stopped; connections still open at the drain timeout were reset',
+    ]);
+  });
+
+  it.each(['js', 'splice'])('a second signal is logged before the connections it resets (data path %s)', async (dataPath) => {
+    const { bin, reset } = await holding(dataPath, '60s');
+    bin.child.kill('SIGTERM');
+    await bin.waitForLog((line) => line.msg === 'draining open connections');
+    bin.child.kill('SIGTERM');
+    expect((await bin.exited).code).toBe(1);
+    expect(await reset).toBe('ECONNRESET');
+    expect(messagesFrom(bin, 'draining open connections')).toEqual([
+      'draining open connections',
+      'second signal: resetting every open connection and exiting now',
+      'connection closed: drained',
+      'stopped at once; open connections were reset',
+    ]);
+    expect(bin.logs.at(-1)).toMatchObject({ reset: 1, level: 'warn' });
+  });
+
   it('reloads --config on SIGHUP without dropping open connections', async () => {
     const config = join(dir, 'reload.yaml');
     await writeFile(config, `upstream:\n  - 127.0.0.1:${members[0]!.base}\nhealth-interval: 200ms\n`);
