@@ -34,6 +34,8 @@ export class HealthChecker {
   readonly #resolver: Resolver;
   #settings: CheckSettings;
   #timer: NodeJS.Timeout | undefined;
+  /** With active checks off: fires when the next --fail-timeout mark ends. */
+  #passiveTimer: NodeJS.Timeout | undefined;
   #abort = new AbortController();
   #running = false;
   #inFlight = false;
@@ -88,10 +90,27 @@ export class HealthChecker {
     this.#schedule();
   }
 
+  /**
+   * With active checks off, brings members back when their --fail-timeout ends (the pool
+   * reports them up); call it after a passive mark. A no-op with active checks on.
+   */
+  watchPassiveMarks(): void {
+    if (!this.#running) return;
+    if (this.#passiveTimer !== undefined) clearTimeout(this.#passiveTimer);
+    this.#passiveTimer = undefined;
+    const now = this.#now();
+    const next = this.#pool.expirePassiveMarks(now);
+    if (next === undefined) return;
+    this.#passiveTimer = setTimeout(() => this.watchPassiveMarks(), next - now);
+    this.#passiveTimer.unref();
+  }
+
   stop(): void {
     this.#running = false;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#passiveTimer !== undefined) clearTimeout(this.#passiveTimer);
+    this.#passiveTimer = undefined;
     this.#abort.abort();
     this.#abort = new AbortController();
   }

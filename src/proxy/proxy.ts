@@ -234,6 +234,7 @@ export class NacosProxy {
     const fields = { member: change.member.key, role: change.role, address: change.member.addressOf(change.role), cause: change.cause };
     if (change.healthy) this.#log.info(fields, 'member up');
     else this.#log.warn({ ...fields, error: change.error }, 'member down');
+    if (change.cause === 'connect-failure') this.#checker.watchPassiveMarks();
   }
 
   #onClient(role: Role, client: AcceptedClient): void {

@@ -84,6 +84,21 @@ describe.each(['js', 'splice'] as const)('failover on data path %s', (dataPath) 
     expect(grpcOwners).toEqual(new Set(['m1', 'm2']));
   });
 
+  it('without active checks, logs a member up again when its --fail-timeout ends', async () => {
+    const [m1, m2] = await members(2, ['main']);
+    const harness = await startProxy([m1!, m2!], { roles: ['main'], dataPath, healthInterval: 0, failTimeout: 300 });
+    cleanups.push(() => harness.close());
+    await m1!.stop('main');
+    expect(await whoAnswers(() => harness.dial('main'))).toBe('m2');
+    const down = await harness.log.waitFor((line) => line.msg === 'member down');
+    await m1!.start('main');
+    const up = await harness.log.waitFor((line) => line.msg === 'member up', harness.log.lines.indexOf(down) + 1);
+    expect(up).toMatchObject({ member: `127.0.0.1:${m1!.base}`, role: 'main', cause: 'fail-timeout' });
+    const owners = new Set<string>();
+    for (let i = 0; i < 4; i += 1) owners.add(await whoAnswers(() => harness.dial('main')));
+    expect(owners).toEqual(new Set(['m1', 'm2']));
+  });
+
   it('closes the client at once when no member of the role is healthy', async () => {
     const [m1] = await members(1);
     const harness = await startProxy([m1!], { roles: ['main', 'client-grpc'], dataPath });
