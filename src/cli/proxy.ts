@@ -12,7 +12,7 @@ import { NacosToolError, describeError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { AdminServer } from '../proxy/admin-server.js';
 import { readConfigFile } from '../proxy/config-file.js';
-import { CONFIG_ENV, PROXY_OPTION_SPECS, resolveProxyOptions, type ResolvedOptions } from '../proxy/options.js';
+import { CONFIG_ENV, PROXY_OPTION_SPECS, resolveProxyOptions, type OverriddenFileValue, type ResolvedOptions } from '../proxy/options.js';
 import { NacosProxy } from '../proxy/proxy.js';
 import { helpWidth, parseArgs, withStandardFlags } from './parse.js';
 import { renderProxyHelp } from './proxy-help.js';
@@ -33,6 +33,14 @@ async function resolveAll(flags: FlagValues, env: NodeJS.ProcessEnv): Promise<Re
   const configPath = (flags.config as string | undefined) ?? env[CONFIG_ENV];
   const file = configPath === undefined || configPath === '' ? undefined : await readConfigFile(configPath);
   return { ...resolveProxyOptions({ flags, env, ...(file ? { file } : {}) }), configPath: file?.path };
+}
+
+/** File values a reload would change if a flag or variable did not override them. */
+function changedButOverridden(before: readonly OverriddenFileValue[], after: readonly OverriddenFileValue[]): OverriddenFileValue[] {
+  return after.filter((entry) => {
+    const previous = before.find((candidate) => candidate.option === entry.option);
+    return previous === undefined || JSON.stringify(previous.fileValue) !== JSON.stringify(entry.fileValue);
+  });
 }
 
 interface SignalTarget {
@@ -119,7 +127,8 @@ export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<n
       return 0;
     }
     const flags = parsed.args as FlagValues;
-    const { options, warnings, configPath } = await resolveAll(flags, io.env);
+    const initial = await resolveAll(flags, io.env);
+    const { options, warnings, configPath } = initial;
     log = createLogger({ level: options.logLevel, name: 'nacos-proxy' });
     for (const warning of warnings) log.warn(warning);
     const proxy = new NacosProxy(options, { logger: log });
@@ -132,6 +141,7 @@ export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<n
     await proxy.start();
     if (admin) log.info({ admin: formatHostPort(admin.address().address, admin.address().port) }, 'admin endpoint: /healthz /status /metrics');
     const activeLog = log;
+    let applied = initial.overridden;
     const reload = async (): Promise<void> => {
       if (configPath === undefined) {
         activeLog.warn('SIGHUP: no --config file to reload; nothing changed');
@@ -139,7 +149,11 @@ export async function runProxyCli(argv: readonly string[], io: CliIo): Promise<n
       }
       try {
         const next = await resolveAll(flags, io.env);
+        for (const change of changedButOverridden(applied, next.overridden)) {
+          activeLog.warn({ config: configPath, option: change.option, winner: change.by }, `SIGHUP: ${change.option} changed in the config file, but ${change.by} wins over the file; kept its value`);
+        }
         const result = await proxy.reload(next.options);
+        applied = next.overridden;
         if (result.ignored.length > 0) activeLog.warn({ options: result.ignored }, 'SIGHUP: these options need a restart to change; kept the running values');
         activeLog.info({ config: configPath, added: result.added, removed: result.removed }, 'configuration reloaded');
       } catch (error) {

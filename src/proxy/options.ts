@@ -339,10 +339,19 @@ export interface OptionSources {
   readonly file?: { readonly path: string; readonly content: unknown };
 }
 
+/** An option the config file sets whose value a flag or variable overrides. */
+export interface OverriddenFileValue {
+  readonly option: string;
+  /** What wins: `--balance`, `NACOS_PROXY_BALANCE`, ... */
+  readonly by: string;
+  readonly fileValue: RawValue;
+}
+
 export interface ResolvedOptions {
   readonly options: ProxyOptions;
   /** Non-fatal remarks for the log (unknown NACOS_PROXY_* variables). */
   readonly warnings: readonly string[];
+  readonly overridden: readonly OverriddenFileValue[];
 }
 
 function fileValue(value: unknown, key: string, path: string): RawValue {
@@ -387,6 +396,7 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
   }
 
   const values: Record<string, unknown> = {};
+  const overridden: OverriddenFileValue[] = [];
   for (const [name, spec] of Object.entries(PROXY_OPTION_SPECS)) {
     const flag = sources.flags[name];
     const env = sources.env[envName(name)];
@@ -408,6 +418,8 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
       raw = spec.default;
       source = `default of --${name}`;
     }
+    const fileValue = fromFile.get(name);
+    if (fileValue !== undefined && raw !== fileValue) overridden.push({ option: name, by: source, fileValue });
     values[spec.key] = raw === undefined ? undefined : spec.parse(raw, source);
   }
 
@@ -428,7 +440,7 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
     });
   }
   validatePorts(options);
-  return { options: Object.freeze(options), warnings };
+  return { options: Object.freeze(options), warnings, overridden };
 }
 
 /** Every role port of the listener and of each member must exist, and the proxy must not feed itself. */

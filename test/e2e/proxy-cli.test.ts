@@ -242,6 +242,26 @@ describe('running', () => {
     fresh.destroy();
   });
 
+  it('warns on SIGHUP about file changes that a flag or a variable overrides', async () => {
+    const config = join(dir, 'overridden.yaml');
+    await writeFile(config, `upstream: [127.0.0.1:${members[0]!.base}]\nbalance: round-robin\ndrain-timeout: 30s\n`);
+    const { bin } = await start(['--config', config, '--balance', 'ip-hash'], { NACOS_PROXY_DRAIN_TIMEOUT: '10s' });
+    await writeFile(config, `upstream: [127.0.0.1:${members[0]!.base}]\nbalance: least-connections\ndrain-timeout: 5s\n`);
+    const mark = bin.logs.length;
+    bin.child.kill('SIGHUP');
+    await bin.waitForLog((line) => line.msg === 'configuration reloaded', mark);
+    const warnings = bin.logs.slice(mark).filter((line) => line.level === 'warn');
+    expect(warnings.map((line) => [line.option, line.winner, line.msg])).toEqual([
+      ['balance', '--balance', 'SIGHUP: balance changed in the config file, but --balance wins over the file; kept its value'],
+      ['drain-timeout', 'NACOS_PROXY_DRAIN_TIMEOUT', 'SIGHUP: drain-timeout changed in the config file, but NACOS_PROXY_DRAIN_TIMEOUT wins over the file; kept its value'],
+    ]);
+    // A second reload of the same file repeats nothing.
+    const again = bin.logs.length;
+    bin.child.kill('SIGHUP');
+    await bin.waitForLog((line) => line.msg === 'configuration reloaded', again);
+    expect(bin.logs.slice(again).filter((line) => line.level === 'warn')).toEqual([]);
+  });
+
   it('keeps running when a reloaded config is broken, and says so', async () => {
     const config = join(dir, 'broken-reload.yaml');
     await writeFile(config, `upstream: [127.0.0.1:${members[0]!.base}]\n`);

@@ -43,6 +43,17 @@ describe('resolveProxyOptions', () => {
     expect(resolve(base, { NACOS_PROXY_NO_NATIVE: '' }).options.dataPath).toBe('auto');
   });
 
+  it('lists the config file values that a flag or a variable overrides, with the winner', () => {
+    const file = { upstream: ['10.0.0.9:8848'], balance: 'ip-hash', 'log-level': 'debug', 'drain-timeout': '5s' };
+    const { overridden, options } = resolve({ ...base, balance: 'least-connections' }, { NACOS_PROXY_LOG_LEVEL: 'warn' }, file);
+    expect(overridden).toEqual([
+      { option: 'upstream', by: '--upstream', fileValue: ['10.0.0.9:8848'] },
+      { option: 'balance', by: '--balance', fileValue: 'ip-hash' },
+      { option: 'log-level', by: 'NACOS_PROXY_LOG_LEVEL', fileValue: 'debug' },
+    ]);
+    expect(options.drainTimeout).toBe(5000);
+  });
+
   it('takes lists from repeated flags and commas', () => {
     const { options } = resolve({ ...base, upstream: ['10.0.0.1:8848,10.0.0.2', '[fd00::3]:8848'] });
     expect(options.upstream).toEqual([
