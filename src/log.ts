@@ -10,9 +10,10 @@ export type { Logger } from 'pino';
 
 export const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function parseLogLevel(level: string): LevelWithSilent {
+/** `source` names where the value came from (`--log-level`, `NACOS_PROXY_LOG_LEVEL`, a file key). */
+export function parseLogLevel(level: string, source = 'log level'): LevelWithSilent {
   if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LevelWithSilent;
-  throw new UsageError(`log level "${level}" is not one of ${LOG_LEVELS.join(', ')}`, { code: 'ERR_LOG_LEVEL' });
+  throw new UsageError(`${source} "${level}" is not one of ${LOG_LEVELS.join(', ')}`, { code: 'ERR_LOG_LEVEL' });
 }
 
 export interface LoggerOptions {

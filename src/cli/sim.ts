@@ -128,7 +128,7 @@ export function resolveSimOptions(args: ParsedArgs): SimCliOptions {
   return {
     cluster: { nodes, host, basePort: port, step, members, timing },
     json: args.json === true,
-    logLevel: parseLogLevel(String(args['log-level'])),
+    logLevel: parseLogLevel(String(args['log-level']), '--log-level'),
   };
 }
 

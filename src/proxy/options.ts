@@ -287,12 +287,16 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   admin: {
     key: 'admin',
     group: 'Operations',
-    arg: 'HOST:PORT',
-    describe: 'Serve /healthz, /status (JSON) and /metrics (Prometheus) here. Off by default.',
+    arg: '[HOST:]PORT',
+    describe: 'Serve /healthz, /status (JSON) and /metrics (Prometheus) here. A bare PORT means 127.0.0.1:PORT (this host only). Off by default.',
     default: undefined,
     list: false,
     reloadable: false,
-    parse: (raw, source) => parseHostPort(single(raw, source), { what: source }),
+    parse: (raw, source) => {
+      // Status and metrics stay on loopback unless an address is given.
+      const { host, port } = parseListenAddress(single(raw, source), source);
+      return { host: host ?? '127.0.0.1', port };
+    },
   },
   'data-path': {
     key: 'dataPath',
@@ -316,7 +320,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     default: 'info',
     list: false,
     reloadable: true,
-    parse: (raw, source) => parseLogLevel(single(raw, source).trim()),
+    parse: (raw, source) => parseLogLevel(single(raw, source).trim(), source),
   },
 };
 

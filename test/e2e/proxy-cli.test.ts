@@ -45,6 +45,10 @@ describe('bad input: one line on stderr, exit code 2', () => {
     expectUsageError(await runBin('nacos-proxy', ['--listen', 'localhost', '--upstream', '10.0.0.1:8848']), /--listen "localhost" has no port/);
     expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '[fd00::1]8848']), /expected ":port" after "]"/);
     expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', 'nacos:8848:1']), /must be written in brackets/);
+    expectUsageError(
+      await runBin('nacos-proxy', ['--listen', '18848', '--upstream', 'http://127.0.0.1:8848']),
+      /--upstream member "http:\/\/127.0.0.1:8848": a URL is not accepted here; write HOST:PORT without "scheme:\/\/", e.g. 127.0.0.1:8848$/,
+    );
   });
 
   it('out-of-range and derived-out-of-range ports', async () => {
@@ -112,6 +116,7 @@ describe('bad input: one line on stderr, exit code 2', () => {
   });
 
   it('bad values from the environment name the variable', async () => {
+    expectUsageError(await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '127.0.0.1:8848'], { env: { NACOS_PROXY_LOG_LEVEL: 'loud' } }), /NACOS_PROXY_LOG_LEVEL "loud" is not one of/);
     expectUsageError(
       await runBin('nacos-proxy', ['--listen', '18848', '--upstream', '127.0.0.1:8848'], { env: { NACOS_PROXY_BALANCE: 'random' } }),
       /NACOS_PROXY_BALANCE "random" is not one of round-robin, least-connections, ip-hash/,
@@ -317,6 +322,16 @@ describe('running', () => {
     const socket = await dialTcp(base);
     expect(await readLine(socket)).toBe('m1 main');
     socket.destroy();
+  });
+
+  it('--admin PORT serves the admin endpoint on 127.0.0.1:PORT', async () => {
+    const probe = await listenTcp(() => {});
+    const port = probe.port;
+    await probe.close();
+    const { bin } = await start(['--upstream', `127.0.0.1:${members[0]!.base}`, '--admin', String(port)]);
+    expect(await bin.waitForLog((line) => line.msg.startsWith('admin endpoint'))).toMatchObject({ admin: `127.0.0.1:${port}` });
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.text()).toBe('ok\n');
   });
 
   it('starts with an unreachable member: warns, marks it down, keeps serving with the others', async () => {

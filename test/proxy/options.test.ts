@@ -54,6 +54,19 @@ describe('resolveProxyOptions', () => {
     expect(options.drainTimeout).toBe(5000);
   });
 
+  it('takes a bare --admin port as 127.0.0.1:PORT, and an address as given', () => {
+    expect(resolve({ ...base, admin: '9901' }).options.admin).toEqual({ host: '127.0.0.1', port: 9901 });
+    expect(resolve({ ...base, admin: ':9901' }).options.admin).toEqual({ host: '127.0.0.1', port: 9901 });
+    expect(resolve({ ...base, admin: '0.0.0.0:9901' }).options.admin).toEqual({ host: '0.0.0.0', port: 9901 });
+    expect(() => resolve({ ...base, admin: 'localhost' })).toThrow('--admin "localhost" has no port');
+  });
+
+  it('names where a bad log level came from', () => {
+    expect(() => resolve({ ...base, 'log-level': 'loud' })).toThrow('--log-level "loud" is not one of fatal, error, warn, info, debug, trace, silent');
+    expect(() => resolve(base, { NACOS_PROXY_LOG_LEVEL: 'loud' })).toThrow('NACOS_PROXY_LOG_LEVEL "loud" is not one of');
+    expect(() => resolve(base, {}, { 'log-level': 'loud' })).toThrow('"log-level" in proxy.yaml "loud" is not one of');
+  });
+
   it('takes lists from repeated flags and commas', () => {
     const { options } = resolve({ ...base, upstream: ['10.0.0.1:8848,10.0.0.2', '[fd00::3]:8848'] });
     expect(options.upstream).toEqual([
