@@ -16,7 +16,7 @@ import type { CloseReason } from './close-reasons.js';
 import type { AcceptedClient, ClientClose, DataPath, Listeners, LiveBytes } from './data-path.js';
 import { listenError } from './listener-group.js';
 
-interface NativeEngineModule {
+export interface NativeEngineModule {
   createEngine(
     onAccept: (listener: number, slot: number, ip: string, port: number) => void,
     onConnect: (slot: number, error: string | null) => void,
@@ -31,6 +31,8 @@ interface NativeEngineModule {
   drop(engine: object, slot: number): void;
   stats(engine: object): Float64Array;
   stop(engine: object): void;
+  /** [TCP_NODELAY, SO_KEEPALIVE, TCP_KEEPIDLE s] of any TCP socket of this process (diagnostics, tests). */
+  tcpOptions(fd: number): [number, number, number];
 }
 
 /** As the JavaScript listeners: reconnect storms need a deep accept queue. */

@@ -9,10 +9,12 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemResolver } from '../../src/net/resolve.js';
+import { TCP_KEEPALIVE_MS } from '../../src/proxy/connector.js';
 import { ROLES } from '../../src/ports.js';
 import type { DataPathChoice } from '../../src/proxy/options.js';
 import { closeOutcome, dialTcp, listenTcp, readAll, readLine, sha256, startFakeMember, type TcpServer } from '../helpers/net.js';
 import { startProxy, type ProxyHarness } from '../helpers/proxy.js';
+import { tcpOptionsOf } from '../helpers/socket-options.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -85,6 +87,23 @@ describe.each(DATA_PATHS)('data path %s', (dataPath) => {
       socket.destroy();
     }
     expect(harness.log.lines.filter((line) => line.msg === 'member down')).toEqual([]);
+  });
+
+  it('sets no-delay and keepalive (30 s idle) on both of its sockets', async () => {
+    const member = await startFakeMember('m1', ['main']);
+    cleanups.push(() => member.close());
+    const harness = await startProxy([member], { roles: ['main'], dataPath });
+    cleanups.push(() => harness.close());
+    const client = await harness.dial('main');
+    expect(await readLine(client)).toBe('m1 main');
+    const [atMember] = member.servers.get('main')!.sockets;
+    const expected = { noDelay: true, keepAlive: true, keepAliveIdleSeconds: TCP_KEEPALIVE_MS / 1000 };
+    // The proxy's end of the client connection, and its connection to the member.
+    expect(await tcpOptionsOf(harness.port('main'), client.localPort!)).toEqual(expected);
+    expect(await tcpOptionsOf(atMember!.remotePort!, member.base)).toEqual(expected);
+    // The test's own client socket sets neither: the reading tells them apart.
+    expect(await tcpOptionsOf(client.localPort!, harness.port('main'))).toMatchObject({ noDelay: false, keepAlive: false });
+    client.destroy();
   });
 
   it('delivers bytes unchanged in both directions', async () => {
