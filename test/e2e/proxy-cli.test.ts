@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import { startBlackHole } from '../helpers/black-hole.js';
 import { closeOutcome, dialTcp, listenTcp, readAll, readLine, startFakeMember, type FakeMember, type TcpServer } from '../helpers/net.js';
+import { DATA_PATHS } from '../helpers/proxy.js';
 import { runBin, startBin, type RunningBin } from '../helpers/spawn.js';
 
 let dir: string;
@@ -199,7 +200,7 @@ describe('running', () => {
     return messages.slice(messages.indexOf(first));
   }
 
-  it.each(['js', 'splice'])('logs a stop in the order it happens (data path %s)', async (dataPath) => {
+  it.each(DATA_PATHS)('logs a stop in the order it happens (data path %s)', async (dataPath) => {
     const { bin, reset } = await holding(dataPath, '100ms');
     bin.child.kill('SIGTERM');
     expect((await bin.exited).code).toBe(0);
@@ -212,7 +213,7 @@ describe('running', () => {
     ]);
   });
 
-  it.each(['js', 'splice'])('a second signal is logged before the connections it resets (data path %s)', async (dataPath) => {
+  it.each(DATA_PATHS)('a second signal is logged before the connections it resets (data path %s)', async (dataPath) => {
     const { bin, reset } = await holding(dataPath, '60s');
     bin.child.kill('SIGTERM');
     await bin.waitForLog((line) => line.msg === 'draining open connections');

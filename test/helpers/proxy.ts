@@ -3,10 +3,13 @@ import type { Socket } from 'node:net';
 import { findFreeBasePort } from '../../src/net/free-port.js';
 import type { Resolver } from '../../src/net/resolve.js';
 import { ROLE_OFFSETS, type Role } from '../../src/ports.js';
-import { resolveProxyOptions, type ProxyOptions } from '../../src/proxy/options.js';
+import { resolveProxyOptions, type DataPathChoice, type ProxyOptions } from '../../src/proxy/options.js';
 import { NacosProxy } from '../../src/proxy/proxy.js';
 import { captureLog, type CapturedLog } from './log.js';
 import { dialTcp } from './net.js';
+
+/** Integration tests run on each: what moves bytes, dials and retries differs between them. */
+export const DATA_PATHS: readonly DataPathChoice[] = ['js', 'splice'];
 
 export interface ProxyHarness {
   readonly proxy: NacosProxy;

@@ -11,9 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemResolver } from '../../src/net/resolve.js';
 import { TCP_KEEPALIVE_MS } from '../../src/proxy/connector.js';
 import { ROLES } from '../../src/ports.js';
-import type { DataPathChoice } from '../../src/proxy/options.js';
 import { closeOutcome, dialTcp, listenTcp, readAll, readLine, sha256, startFakeMember, type TcpServer } from '../helpers/net.js';
-import { startProxy, type ProxyHarness } from '../helpers/proxy.js';
+import { DATA_PATHS, startProxy, type ProxyHarness } from '../helpers/proxy.js';
 import { tcpOptionsOf } from '../helpers/socket-options.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -26,8 +25,6 @@ async function server(onSocket: (socket: Socket) => void): Promise<TcpServer> {
   cleanups.push(() => s.close());
   return s;
 }
-
-const DATA_PATHS: readonly DataPathChoice[] = ['js', 'splice'];
 
 describe.each(DATA_PATHS)('data path %s', (dataPath) => {
   async function proxyTo(backend: TcpServer, overrides: Parameters<typeof startProxy>[1] = {}): Promise<ProxyHarness> {

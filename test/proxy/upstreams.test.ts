@@ -1,12 +1,12 @@
 /**
  * Members behind the proxy: balancing, failover, health checks, and what a client sees when
- * no member can take it.
+ * no member can take it; on each data path.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/ports.js';
 import { startBlackHole } from '../helpers/black-hole.js';
 import { closeOutcome, connectOutcome, readLine, startFakeMember, type FakeMember } from '../helpers/net.js';
-import { startProxy } from '../helpers/proxy.js';
+import { DATA_PATHS, startProxy } from '../helpers/proxy.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,10 +30,10 @@ async function whoAnswers(dial: () => Promise<import('node:net').Socket>): Promi
   return line.split(' ')[0]!;
 }
 
-describe('balancing', () => {
+describe.each(DATA_PATHS)('balancing on data path %s', (dataPath) => {
   it('round-robin spreads connections evenly over members', async () => {
     const cluster = await members(3);
-    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'] });
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], dataPath });
     cleanups.push(() => harness.close());
     const seen: string[] = [];
     for (let i = 0; i < 6; i += 1) seen.push(await whoAnswers(() => harness.dial('main')));
@@ -42,7 +42,7 @@ describe('balancing', () => {
 
   it('least-connections sends a new connection to the least busy member', async () => {
     const cluster = await members(2);
-    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'least-connections' });
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'least-connections', dataPath });
     cleanups.push(() => harness.close());
     const held = [await harness.dial('main'), await harness.dial('main'), await harness.dial('main')];
     const owners = await Promise.all(held.map(async (socket) => (await readLine(socket)).split(' ')[0]!));
@@ -54,7 +54,7 @@ describe('balancing', () => {
 
   it('ip-hash keeps one client IP on one member across roles, and different IPs spread', async () => {
     const cluster = await members(3);
-    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'ip-hash' });
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'ip-hash', dataPath });
     cleanups.push(() => harness.close());
     const owners = new Set<string>();
     for (let i = 1; i <= 12; i += 1) {
@@ -68,8 +68,7 @@ describe('balancing', () => {
   });
 });
 
-// Connecting and retrying differ per data path (net.Socket dials vs the engine's connects).
-describe.each(['js', 'splice'] as const)('failover on data path %s', (dataPath) => {
+describe.each(DATA_PATHS)('failover on data path %s', (dataPath) => {
   it('tries the next member when one refuses, before forwarding any byte', async () => {
     const [m1, m2] = await members(2);
     const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], dataPath });
@@ -144,10 +143,10 @@ describe.each(['js', 'splice'] as const)('failover on data path %s', (dataPath) 
   });
 });
 
-describe('active health checks', () => {
+describe.each(DATA_PATHS)('active health checks on data path %s', (dataPath) => {
   it('marks a member down after fall failed checks and up after rise good ones, per role', async () => {
     const [m1, m2] = await members(2);
-    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], healthInterval: 50, healthTimeout: 200, healthRise: 2, healthFall: 2 });
+    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], healthInterval: 50, healthTimeout: 200, healthRise: 2, healthFall: 2, dataPath });
     cleanups.push(() => harness.close());
     expect(harness.proxy.pool.candidates('main', Date.now())).toHaveLength(2);
     await m2!.stop('main');
@@ -172,7 +171,7 @@ describe('active health checks', () => {
     const [m1] = await members(1, ['main']);
     const harness = await startProxy(
       [{ host: '127.0.0.1', base: hole.port }, m1!],
-      { roles: ['main'], healthInterval: 60_000, healthTimeout: 1000 },
+      { roles: ['main'], healthInterval: 60_000, healthTimeout: 1000, dataPath },
       '127.0.0.1',
       { start: false },
     );
@@ -195,7 +194,7 @@ describe('active health checks', () => {
   it('starts with an unreachable member marked down instead of failing', async () => {
     const [m1, m2] = await members(2, ['main']);
     await m2!.stop();
-    const harness = await startProxy([m1!, m2!], { roles: ['main'], healthInterval: 1000, healthTimeout: 200 });
+    const harness = await startProxy([m1!, m2!], { roles: ['main'], healthInterval: 1000, healthTimeout: 200, dataPath });
     cleanups.push(() => harness.close());
     expect(harness.proxy.state).toBe('running');
     expect(harness.proxy.pool.candidates('main', Date.now()).map((m) => m.port)).toEqual([m1!.base]);
