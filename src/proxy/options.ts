@@ -11,6 +11,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { closestMatch } from '../text.js';
 import { parseLogLevel } from '../log.js';
 import { DEFAULT_MAIN_PORT, DEFAULT_ROLES, parseRoles, rolePorts, type Role } from '../ports.js';
+import is from '@sindresorhus/is';
 import type { LevelWithSilent } from 'pino';
 
 export const BALANCE_STRATEGIES = ['round-robin', 'least-connections', 'ip-hash'] as const;
@@ -358,19 +359,22 @@ export interface ResolvedOptions {
   readonly overridden: readonly OverriddenFileValue[];
 }
 
+/** What a config file value may be, alone or in a list: text, or a finite number (YAML has .inf and .nan). */
+function isScalar(value: unknown): value is string | number {
+  return is.string(value) || (is.number(value) && Number.isFinite(value));
+}
+
 function fileValue(value: unknown, key: string, path: string): RawValue {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    return value.map(String);
-  }
+  if (isScalar(value)) return String(value);
+  if (is.array(value, isScalar)) return value.map(String);
   throw new ConfigError(`${path}: "${key}" must be a string, a number or a list of them, got ${JSON.stringify(value)}`);
 }
 
 function fileEntries(file: OptionSources['file']): Map<string, RawValue> {
   const entries = new Map<string, RawValue>();
   if (file === undefined || file.content === null || file.content === undefined) return entries;
-  if (typeof file.content !== 'object' || Array.isArray(file.content)) {
+  // A plain mapping only: not a list, nor a Map or Set a YAML tag may produce (their entries would be lost).
+  if (!is.plainObject(file.content)) {
     throw new ConfigError(`${file.path}: expected a mapping of option names to values (e.g. "upstream: [10.0.0.1:8848]")`);
   }
   for (const [key, value] of Object.entries(file.content)) {

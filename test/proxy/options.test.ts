@@ -107,6 +107,14 @@ describe('resolveProxyOptions', () => {
     expect(() => resolve(base, {}, { 'max-connections': { nested: 1 } })).toThrow(/"max-connections" must be a string, a number or a list/);
   });
 
+  it('takes only a plain mapping of text and finite numbers from the file', () => {
+    // A Map (a YAML !!omap/!!map read as one) used to pass as an empty mapping.
+    expect(() => resolve(base, {}, new Map([['balance', 'ip-hash']]))).toThrow(/expected a mapping/);
+    expect(() => resolve(base, {}, { 'drain-timeout': Number.POSITIVE_INFINITY })).toThrow(/"drain-timeout" must be a string, a number or a list/);
+    expect(() => resolve(base, {}, { roles: ['main', Number.NaN] })).toThrow(/"roles" must be a string, a number or a list/);
+    expect(resolve(base, {}, { 'max-connections': 10, roles: ['main', 'client-grpc'] }).options).toMatchObject({ maxConnections: 10, roles: ['main', 'client-grpc'] });
+  });
+
   it('warns about unknown NACOS_PROXY_ variables instead of ignoring them silently', () => {
     const { warnings } = resolve(base, { NACOS_PROXY_LISTN: '1', NACOS_OTHER: 'x' });
     expect(warnings).toEqual(['ignoring unknown environment variable NACOS_PROXY_LISTN (did you mean NACOS_PROXY_LISTEN?)']);
