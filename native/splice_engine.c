@@ -184,6 +184,8 @@ static const char *errno_name(int err) {
     case EMFILE: return "EMFILE";
     case ENFILE: return "ENFILE";
     case ENOMEM: return "ENOMEM";
+    case EBADF: return "EBADF";
+    case ENOTSOCK: return "ENOTSOCK";
     default: return "ECONNABORTED";
   }
 }
@@ -1055,6 +1057,29 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   return array;
 }
 
+/* tcpOptions(fd) -> [TCP_NODELAY, SO_KEEPALIVE, TCP_KEEPIDLE seconds] of a TCP socket of this
+ * process, whichever data path opened it: what the tests read to hold both paths to no-delay
+ * and keepalive on both sockets of a connection. Throws with the errno name as `code`. */
+static napi_value tcp_options(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], result, value;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd = -1;
+  napi_get_value_int32(env, argv[0], &fd);
+  int options[3] = {0, 0, 0};
+  socklen_t len = sizeof(int);
+  if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &options[0], &len) != 0 ||
+      getsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &options[1], &len) != 0 ||
+      getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &options[2], &len) != 0)
+    return throw_errno(env, "getsockopt", errno);
+  napi_create_array_with_length(env, 3, &result);
+  for (uint32_t i = 0; i < 3; i++) {
+    napi_create_int32(env, options[i], &value);
+    napi_set_element(env, result, i, value);
+  }
+  return result;
+}
+
 /* stop(engine): closes the listeners and resets every connection; their reports are delivered
  * before the call returns. The engine cannot be used afterwards. */
 static napi_value stop(napi_env env, napi_callback_info info) {
@@ -1076,6 +1101,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"drop", NULL, drop, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"stats", NULL, stats, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"stop", NULL, stop, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"tcpOptions", NULL, tcp_options, NULL, NULL, NULL, napi_default_jsproperty, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -131,6 +131,8 @@ function ambiguousPortTail(text: string): { host: string; port: string } | undef
  * `port` is undefined when the text has none.
  */
 function splitHostPort(text: string, input: string, what: string): { host: string; port: string | undefined } {
+  const url = /^[a-z][a-z\d+.-]*:\/\/([^/]*)/i.exec(text);
+  if (url) throw new AddressError(`${what} "${input}": a URL is not accepted here; write HOST:PORT without "scheme://", e.g. ${url[1] || 'nacos-0:8848'}`);
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
     if (close < 0) throw new AddressError(`${what} "${input}": missing "]" after the IPv6 address; write it as [::1]:8848`);

@@ -24,6 +24,16 @@ export class UsageError extends NacosToolError {
   }
 }
 
+/** Flags or arguments the parser refused; `command` is the (sub)command whose --help explains them. */
+export class ArgumentsError extends UsageError {
+  override name = 'ArgumentsError';
+  readonly command: readonly string[];
+  constructor(message: string, options: { command?: readonly string[]; cause?: unknown } = {}) {
+    super(message, { code: 'ERR_ARGUMENTS', cause: options.cause });
+    this.command = options.command ?? [];
+  }
+}
+
 /** An address (host, port, URL, CIDR) that cannot be parsed. */
 export class AddressError extends UsageError {
   override name = 'AddressError';

@@ -4,14 +4,16 @@
  */
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { UsageError } from './errors.js';
+import { guardedStdio } from './output-stream.js';
 
 export type { Logger } from 'pino';
 
 export const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function parseLogLevel(level: string): LevelWithSilent {
+/** `source` names where the value came from (`--log-level`, `NACOS_PROXY_LOG_LEVEL`, a file key). */
+export function parseLogLevel(level: string, source = 'log level'): LevelWithSilent {
   if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LevelWithSilent;
-  throw new UsageError(`log level "${level}" is not one of ${LOG_LEVELS.join(', ')}`, { code: 'ERR_LOG_LEVEL' });
+  throw new UsageError(`${source} "${level}" is not one of ${LOG_LEVELS.join(', ')}`, { code: 'ERR_LOG_LEVEL' });
 }
 
 export interface LoggerOptions {
@@ -22,8 +24,9 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  // Asynchronous stderr writes keep logging off the forwarding hot path; pino flushes them on exit.
-  const destination = options.destination ?? pino.destination({ dest: 2, sync: false });
+  // Never blocks the forwarding hot path nor exit, and gives up once stderr's reader has gone
+  // (output-stream.ts); main() waits a bounded time for queued lines before the process exits.
+  const destination = options.destination ?? guardedStdio().stderr;
   return pino(
     {
       level: options.level ?? 'info',

@@ -35,6 +35,14 @@ describe('parseHostPort', () => {
     expect(() => parseHostPort('evil;host:8848')).toThrow(/"evil;host" is not a valid IP address or hostname/);
     expect(() => parseHostPort('')).toThrow(/empty/);
   });
+
+  it('says a URL is not accepted, and shows the HOST:PORT inside it', () => {
+    expect(() => parseHostPort('http://127.0.0.1:8848', { what: '--upstream member' })).toThrow(
+      '--upstream member "http://127.0.0.1:8848": a URL is not accepted here; write HOST:PORT without "scheme://", e.g. 127.0.0.1:8848',
+    );
+    expect(() => parseHostPort('https://[::1]:8848/nacos')).toThrow(/e\.g\. \[::1\]:8848$/);
+    expect(() => parseHostPort('http://nacos-0', { defaultPort: 8848 })).toThrow(/a URL is not accepted here/);
+  });
 });
 
 describe('hosts that only look valid', () => {

@@ -21,7 +21,7 @@ export async function runCheckCommand(args: ParsedArgs, io: CliIo): Promise<numb
     },
     io.env,
   );
-  const logger = createLogger({ level: parseLogLevel(String(args['log-level'] ?? 'warn')), name: 'nacos-doctor' });
+  const logger = createLogger({ level: parseLogLevel(String(args['log-level'] ?? 'warn'), '--log-level'), name: 'nacos-doctor' });
   const interrupt = new AbortController();
   io.onSignal('SIGINT', () => interrupt.abort(new Error('interrupted')));
   const progress = progressLine(io);

@@ -1,7 +1,7 @@
 /** `nacos-doctor upgrade ADDRESS…`: flags to options, the members' answers, the report. */
 import { parseServerAddressList } from '../address.js';
 import { parseDuration } from '../duration.js';
-import { UsageError } from '../errors.js';
+import { ArgumentsError, UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../nacos/http-client.js';
 import { observeUpgrade } from '../ops/upgrade-observe.js';
 import { upgradeReport } from '../ops/upgrade-stage.js';
@@ -31,7 +31,7 @@ export function parseTimeoutFlag(value: unknown): number {
 export async function runUpgrade(args: ParsedArgs, io: CliIo): Promise<number> {
   const inputs = ((args.addresses as unknown[] | undefined) ?? []).map(String);
   const members = parseServerAddressList(inputs, DEFAULT_MAIN_PORT);
-  if (members.length === 0) throw new UsageError('give at least one member, e.g. nacos-doctor upgrade 10.0.0.11:8848', { code: 'ERR_ARGUMENTS' });
+  if (members.length === 0) throw new ArgumentsError('give at least one member, e.g. nacos-doctor upgrade 10.0.0.11:8848', { command: ['upgrade'] });
   const contextPath = parseContextPath(args['context-path']);
   const timeoutMs = parseTimeoutFlag(args.timeout);
   const auth = resolveCredentials({ username: args.username, password: args.password, 'access-token': args['access-token'] }, io.env);

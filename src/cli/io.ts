@@ -2,7 +2,8 @@
  * What a command may touch of its process, passed in so commands run the same under the real
  * bins and in tests. `processIo()` is the only place that reads `process` for them.
  */
-import { NacosToolError, describeError } from '../errors.js';
+import { ArgumentsError, NacosToolError, describeError } from '../errors.js';
+import { guardedStdio } from '../output-stream.js';
 import { escapeControlCharacters } from '../text.js';
 
 export interface CliIo {
@@ -14,9 +15,10 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  const { stdout, stderr } = guardedStdio();
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     env: process.env,
     onSignal: (signal, handler) => {
       process.on(signal, handler);
@@ -27,7 +29,8 @@ export function processIo(): CliIo {
 /** One line on stderr; returns the exit code the error calls for (2 for usage errors). */
 export function printError(command: string, error: unknown, io: CliIo): number {
   if (error instanceof NacosToolError) {
-    const hint = error.code === 'ERR_ARGUMENTS' ? ` (see ${command} --help)` : '';
+    const subcommand = error instanceof ArgumentsError ? error.command : [];
+    const hint = error.code === 'ERR_ARGUMENTS' ? ` (see ${[command, ...subcommand].join(' ')} --help)` : '';
     // Messages quote what the user gave (file names, values), which may hold control characters.
     io.stderr.write(`${command}: error: ${escapeControlCharacters(error.message)}${hint}\n`);
     return error.exitCode;

@@ -228,7 +228,7 @@ export function resolveSimOptions(args: ParsedArgs): SimCliOptions {
     cluster: { nodes, host, ...(advertise === undefined ? {} : { advertise }), basePort: port, step, members, timing },
     upgrades,
     json: args.json === true,
-    logLevel: parseLogLevel(String(args['log-level'])),
+    logLevel: parseLogLevel(String(args['log-level']), '--log-level'),
   };
 }
 

@@ -61,7 +61,7 @@ export class AdminServer {
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(listenError('admin', address.host, address.port, error)));
+      server.once('error', (error) => reject(listenError('the admin endpoint', address.host, address.port, error, '--admin port')));
       server.listen({ host: address.host, port: address.port }, () => resolve());
     });
     return new AdminServer(server);

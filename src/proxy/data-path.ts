@@ -39,11 +39,11 @@ export interface AcceptedClient {
    */
   watchEarlyErrors(onError: (reason: CloseReason) => void): void;
   /**
-   * Connects the upstream side to host:port. After a rejection (a ConnectError) it may be
+   * Connects the upstream side to ip:port (the proxy resolves host names first, net/resolve.ts). After a rejection (a ConnectError) it may be
    * called again for another member; nothing has been read from the client yet. reset()
    * ends a connect in flight (it rejects) and makes later calls reject at once.
    */
-  connect(host: string, port: number, timeoutMs: number): Promise<void>;
+  connect(ip: string, port: number, timeoutMs: number): Promise<void>;
   /** Starts moving bytes; `onClose` is called once, when the connection has ended. */
   start(idleTimeout: number, onClose: (close: ClientClose) => void): void;
   /**

@@ -5,6 +5,7 @@
  */
 import { describeError } from '../errors.js';
 import { dial } from '../net/dial.js';
+import { connectInOrder, systemResolver, type Resolver } from '../net/resolve.js';
 import type { Role } from '../ports.js';
 import type { Member, UpstreamPool } from './upstream-pool.js';
 
@@ -13,10 +14,13 @@ export interface CheckSettings {
   readonly timeout: number;
 }
 
-/** One TCP check; resolves to undefined when the port accepted, or to the failure text. */
-export async function checkTcp(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
+/**
+ * One TCP check, resolving and trying addresses exactly as client connections do
+ * (connectInOrder); resolves to undefined when the port accepted, or to the failure text.
+ */
+export async function checkTcp(host: string, port: number, timeoutMs: number, signal: AbortSignal, resolver: Resolver = systemResolver): Promise<string | undefined> {
   try {
-    const socket = await dial({ host, port, timeoutMs, signal });
+    const socket = await connectInOrder(host, port, timeoutMs, (ip, ipPort, share) => dial({ host: ip, port: ipPort, timeoutMs: share, signal }), resolver);
     socket.destroy();
     return undefined;
   } catch (error) {
@@ -27,16 +31,20 @@ export async function checkTcp(host: string, port: number, timeoutMs: number, si
 export class HealthChecker {
   readonly #pool: UpstreamPool;
   readonly #now: () => number;
+  readonly #resolver: Resolver;
   #settings: CheckSettings;
   #timer: NodeJS.Timeout | undefined;
+  /** With active checks off: fires when the next --fail-timeout mark ends. */
+  #passiveTimer: NodeJS.Timeout | undefined;
   #abort = new AbortController();
   #running = false;
   #inFlight = false;
 
-  constructor(pool: UpstreamPool, settings: CheckSettings, now: () => number = Date.now) {
+  constructor(pool: UpstreamPool, settings: CheckSettings, now: () => number = Date.now, resolver: Resolver = systemResolver) {
     this.#pool = pool;
     this.#settings = settings;
     this.#now = now;
+    this.#resolver = resolver;
   }
 
   /** Checks every role of the given members once and records the results. */
@@ -45,7 +53,7 @@ export class HealthChecker {
     await Promise.all(
       members.flatMap((member) =>
         this.#pool.roles.map(async (role: Role) => {
-          const failure = await checkTcp(member.host, member.portOf(role), this.#settings.timeout, signal);
+          const failure = await checkTcp(member.host, member.portOf(role), this.#settings.timeout, signal, this.#resolver);
           if (signal.aborted) return;
           this.#pool.recordCheck(member, role, failure === undefined, failure, this.#now());
         }),
@@ -82,10 +90,27 @@ export class HealthChecker {
     this.#schedule();
   }
 
+  /**
+   * With active checks off, brings members back when their --fail-timeout ends (the pool
+   * reports them up); call it after a passive mark. A no-op with active checks on.
+   */
+  watchPassiveMarks(): void {
+    if (!this.#running) return;
+    if (this.#passiveTimer !== undefined) clearTimeout(this.#passiveTimer);
+    this.#passiveTimer = undefined;
+    const now = this.#now();
+    const next = this.#pool.expirePassiveMarks(now);
+    if (next === undefined) return;
+    this.#passiveTimer = setTimeout(() => this.watchPassiveMarks(), next - now);
+    this.#passiveTimer.unref();
+  }
+
   stop(): void {
     this.#running = false;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#passiveTimer !== undefined) clearTimeout(this.#passiveTimer);
+    this.#passiveTimer = undefined;
     this.#abort.abort();
     this.#abort = new AbortController();
   }

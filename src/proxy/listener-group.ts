@@ -9,17 +9,22 @@ import { ListenError, errnoCode } from '../errors.js';
 import { formatOffset, rolePort, type Role } from '../ports.js';
 import { TCP_KEEPALIVE_MS } from './connector.js';
 
-const LISTEN_HINTS: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'is already in use (another Nacos or proxy?); stop that process or choose another --listen base port',
-  EACCES: 'needs privileges: ports below 1024 need root or CAP_NET_BIND_SERVICE; choose a higher --listen base port',
-  EADDRNOTAVAIL: 'is on an address this host does not have; use one of its IPs, or omit HOST to listen on all',
+/** The fix for each bind failure; `flag` is the option that chose the port. */
+const LISTEN_HINTS: Readonly<Record<string, (flag: string) => string>> = {
+  EADDRINUSE: (flag) => `is already in use (another Nacos or proxy?); stop that process or choose another ${flag}`,
+  EACCES: (flag) => `needs privileges: ports below 1024 need root or CAP_NET_BIND_SERVICE; choose a higher ${flag}`,
+  EADDRNOTAVAIL: () => 'is on an address this host does not have; use one of its IPs, or omit HOST to listen on all',
 };
 
-export function listenError(role: string, host: string | undefined, port: number, error: unknown): ListenError {
+/**
+ * `what` names the listener (`client-grpc (P+1000)`, `admin`), `flag` the option to change.
+ * Without HOST the proxy binds `::` (dual-stack, every interface), so that is what is named.
+ */
+export function listenError(what: string, host: string | undefined, port: number, error: unknown, flag = '--listen base port'): ListenError {
   const code = errnoCode(error) ?? 'UNKNOWN';
-  const where = formatHostPort(host ?? '0.0.0.0', port);
-  const hint = LISTEN_HINTS[code] ?? `failed with ${code}`;
-  return new ListenError(`cannot listen for ${role} on ${where}: port ${port} ${hint}`, { cause: error });
+  const where = host === undefined ? `every interface (${formatHostPort('::', port)})` : formatHostPort(host, port);
+  const hint = LISTEN_HINTS[code]?.(flag) ?? `failed with ${code}`;
+  return new ListenError(`cannot listen for ${what} on ${where}: port ${port} ${hint}`, { cause: error });
 }
 
 function listenOnce(server: Server, host: string | undefined, port: number): Promise<void> {

@@ -11,6 +11,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { closestMatch } from '../text.js';
 import { parseLogLevel } from '../log.js';
 import { DEFAULT_MAIN_PORT, DEFAULT_ROLES, parseRoles, rolePorts, type Role } from '../ports.js';
+import is from '@sindresorhus/is';
 import type { LevelWithSilent } from 'pino';
 
 export const BALANCE_STRATEGIES = ['round-robin', 'least-connections', 'ip-hash'] as const;
@@ -52,6 +53,8 @@ export interface OptionSpec {
   readonly describe: string;
   /** Raw default, parsed like user input; undefined means "not set". */
   readonly default: string | undefined;
+  /** Must be given (by flag, variable or file). */
+  readonly required?: true;
   readonly list: boolean;
   /** Whether SIGHUP applies a changed value to new connections. */
   readonly reloadable: boolean;
@@ -98,6 +101,13 @@ export function parseUpstreams(raw: string | readonly string[], source: string):
   return members;
 }
 
+/**
+ * Set (to anything but ""): the native splice engine is not built at install
+ * (scripts/build-native.mjs) and not used at run time: `--data-path auto` becomes `js`.
+ * NACOS_PROXY_DATA_PATH and --data-path still win over it.
+ */
+export const NO_NATIVE_ENV = 'NACOS_PROXY_NO_NATIVE';
+
 export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   listen: {
     key: 'listen',
@@ -105,6 +115,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     arg: '[HOST:]P',
     describe: 'Base address: one listener per role on P+offset (P, P+1000, P+1001, P-1000). Without HOST, every interface.',
     default: undefined,
+    required: true,
     list: false,
     reloadable: false,
     parse: (raw, source) => parseListenAddress(single(raw, source), source),
@@ -125,6 +136,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     arg: 'HOST:Q',
     describe: 'A cluster member by its main port (repeat, or comma-separate). Each role goes to Q+offset. Port defaults to 8848.',
     default: undefined,
+    required: true,
     list: true,
     reloadable: true,
     parse: parseUpstreams,
@@ -217,7 +229,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     key: 'idleTimeout',
     group: 'Timeouts',
     arg: 'DURATION',
-    describe: 'Close a connection idle this long in both directions; 0 (default) never does: Nacos gRPC connections are long-lived.',
+    describe: 'Close a connection idle this long in both directions; 0 never does: Nacos gRPC connections are long-lived.',
     default: '0',
     list: false,
     reloadable: true,
@@ -276,18 +288,22 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   admin: {
     key: 'admin',
     group: 'Operations',
-    arg: 'HOST:PORT',
-    describe: 'Serve /healthz, /status (JSON) and /metrics (Prometheus) here. Off by default.',
+    arg: '[HOST:]PORT',
+    describe: 'Serve /healthz, /status (JSON) and /metrics (Prometheus) here. A bare PORT means 127.0.0.1:PORT (this host only). Off by default.',
     default: undefined,
     list: false,
     reloadable: false,
-    parse: (raw, source) => parseHostPort(single(raw, source), { what: source }),
+    parse: (raw, source) => {
+      // Status and metrics stay on loopback unless an address is given.
+      const { host, port } = parseListenAddress(single(raw, source), source);
+      return { host: host ?? '127.0.0.1', port };
+    },
   },
   'data-path': {
     key: 'dataPath',
     group: 'Operations',
     arg: 'PATH',
-    describe: 'How bytes move: splice (in the kernel, zero-copy; Linux, built at install), js (always available), or auto (splice when built).',
+    describe: `How bytes move: splice (in the kernel, zero-copy; Linux, built at install), js (always available), or auto (splice when built; js when ${NO_NATIVE_ENV} is set).`,
     default: 'auto',
     list: false,
     reloadable: false,
@@ -305,7 +321,7 @@ export const PROXY_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     default: 'info',
     list: false,
     reloadable: true,
-    parse: (raw, source) => parseLogLevel(single(raw, source).trim()),
+    parse: (raw, source) => parseLogLevel(single(raw, source).trim(), source),
   },
 };
 
@@ -328,25 +344,37 @@ export interface OptionSources {
   readonly file?: { readonly path: string; readonly content: unknown };
 }
 
+/** An option the config file sets whose value a flag or variable overrides. */
+export interface OverriddenFileValue {
+  readonly option: string;
+  /** What wins: `--balance`, `NACOS_PROXY_BALANCE`, ... */
+  readonly by: string;
+  readonly fileValue: RawValue;
+}
+
 export interface ResolvedOptions {
   readonly options: ProxyOptions;
   /** Non-fatal remarks for the log (unknown NACOS_PROXY_* variables). */
   readonly warnings: readonly string[];
+  readonly overridden: readonly OverriddenFileValue[];
+}
+
+/** What a config file value may be, alone or in a list: text, or a finite number (YAML has .inf and .nan). */
+function isScalar(value: unknown): value is string | number {
+  return is.string(value) || (is.number(value) && Number.isFinite(value));
 }
 
 function fileValue(value: unknown, key: string, path: string): RawValue {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    return value.map(String);
-  }
+  if (isScalar(value)) return String(value);
+  if (is.array(value, isScalar)) return value.map(String);
   throw new ConfigError(`${path}: "${key}" must be a string, a number or a list of them, got ${JSON.stringify(value)}`);
 }
 
 function fileEntries(file: OptionSources['file']): Map<string, RawValue> {
   const entries = new Map<string, RawValue>();
   if (file === undefined || file.content === null || file.content === undefined) return entries;
-  if (typeof file.content !== 'object' || Array.isArray(file.content)) {
+  // A plain mapping only: not a list, nor a Map or Set a YAML tag may produce (their entries would be lost).
+  if (!is.plainObject(file.content)) {
     throw new ConfigError(`${file.path}: expected a mapping of option names to values (e.g. "upstream: [10.0.0.1:8848]")`);
   }
   for (const [key, value] of Object.entries(file.content)) {
@@ -367,7 +395,7 @@ function fileEntries(file: OptionSources['file']): Map<string, RawValue> {
 export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
   const fromFile = fileEntries(sources.file);
   const warnings: string[] = [];
-  const knownEnv = new Set([...OPTION_NAMES.map(envName), CONFIG_ENV]);
+  const knownEnv = new Set([...OPTION_NAMES.map(envName), CONFIG_ENV, NO_NATIVE_ENV]);
   for (const name of Object.keys(sources.env)) {
     if (name.startsWith('NACOS_PROXY_') && !knownEnv.has(name)) {
       const hint = closestMatch(name, knownEnv);
@@ -376,6 +404,7 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
   }
 
   const values: Record<string, unknown> = {};
+  const overridden: OverriddenFileValue[] = [];
   for (const [name, spec] of Object.entries(PROXY_OPTION_SPECS)) {
     const flag = sources.flags[name];
     const env = sources.env[envName(name)];
@@ -387,6 +416,9 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
     } else if (env !== undefined && env.trim() !== '') {
       raw = env;
       source = envName(name);
+    } else if (spec.key === 'dataPath' && (sources.env[NO_NATIVE_ENV] ?? '') !== '') {
+      raw = 'js';
+      source = NO_NATIVE_ENV;
     } else if (fromFile.has(name)) {
       raw = fromFile.get(name);
       source = `"${name}" in ${sources.file!.path}`;
@@ -394,6 +426,8 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
       raw = spec.default;
       source = `default of --${name}`;
     }
+    const fileValue = fromFile.get(name);
+    if (fileValue !== undefined && raw !== fileValue) overridden.push({ option: name, by: source, fileValue });
     values[spec.key] = raw === undefined ? undefined : spec.parse(raw, source);
   }
 
@@ -414,7 +448,7 @@ export function resolveProxyOptions(sources: OptionSources): ResolvedOptions {
     });
   }
   validatePorts(options);
-  return { options: Object.freeze(options), warnings };
+  return { options: Object.freeze(options), warnings, overridden };
 }
 
 /** Every role port of the listener and of each member must exist, and the proxy must not feed itself. */

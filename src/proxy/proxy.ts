@@ -8,8 +8,9 @@
  * everything that decides stays here, the same for both.
  */
 import type { AddressInfo } from 'node:net';
-import { formatHostPort } from '../address.js';
-import { UsageError, describeError, type NacosToolError } from '../errors.js';
+import { formatHostPort, type ListenAddress } from '../address.js';
+import { ListenError, UsageError, describeError, type NacosToolError } from '../errors.js';
+import { connectInOrder, resolveHost, systemResolver, type Resolver } from '../net/resolve.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Role } from '../ports.js';
 import { AccessControl } from './access-control.js';
@@ -48,6 +49,8 @@ export interface RoleTotals {
 export interface ProxyDeps {
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** How host names (members, --listen HOST) become addresses; tests give names of their own. */
+  readonly resolver?: Resolver;
 }
 
 function policyOf(options: ProxyOptions): HealthPolicy {
@@ -67,11 +70,14 @@ export class NacosProxy {
   #listeners: Listeners | undefined;
   #nextId = 1;
   #idleWaiters: (() => void)[] = [];
+  /** Clients accepted while the first health round runs; served once it has. */
+  #waiting: { role: Role; client: AcceptedClient }[] = [];
   readonly #dataPath: DataPath;
   readonly #pool: UpstreamPool;
   readonly #checker: HealthChecker;
   readonly #log: Logger;
   readonly #now: () => number;
+  readonly #resolver: Resolver;
   readonly #sessions = new Set<Session>();
   readonly #perIp = new Map<string, number>();
   readonly #totals = new Map<Role, RoleTotals>();
@@ -81,6 +87,7 @@ export class NacosProxy {
     this.#options = options;
     this.#log = deps.logger ?? silentLogger();
     this.#now = deps.now ?? Date.now;
+    this.#resolver = deps.resolver ?? systemResolver;
     this.startedAt = this.#now();
     this.#pool = new UpstreamPool({
       roles: options.roles,
@@ -89,7 +96,7 @@ export class NacosProxy {
       now: this.#now(),
       onChange: (change) => this.#onHealthChange(change),
     });
-    this.#checker = new HealthChecker(this.#pool, { interval: options.healthInterval, timeout: options.healthTimeout }, this.#now);
+    this.#checker = new HealthChecker(this.#pool, { interval: options.healthInterval, timeout: options.healthTimeout }, this.#now, this.#resolver);
     this.#balancer = new Balancer(options.balance);
     this.#access = new AccessControl(options);
     this.#dataPath = this.#chooseDataPath(options);
@@ -135,22 +142,48 @@ export class NacosProxy {
   }
 
   /**
-   * Checks every member once (an unreachable one is logged and kept out of service, not
-   * fatal), then opens one listener per role. Rejects with a ListenError naming the role and
-   * port when a listener cannot be opened.
+   * Opens one listener per role, all or nothing: a port in use fails here, at once, with a
+   * ListenError naming the role and port, before any member is checked. Clients that connect
+   * before start() has finished wait in the proxy (nothing is read from them) until it has.
    */
-  async start(): Promise<void> {
-    if (this.#state !== 'created') throw new Error(`NacosProxy.start() called in state ${this.#state}`);
+  async listen(): Promise<void> {
+    if (this.#state !== 'created') throw new Error(`NacosProxy.listen() called in state ${this.#state}`);
     this.#state = 'starting';
     try {
-      if (this.#pool.policy.activeChecks) await this.#checker.checkMembers(this.#pool.members);
-      this.#listeners = await this.#dataPath.listen(this.#options.listen, this.#options.roles, (role, client) => this.#onClient(role, client));
+      const listen = await this.#listenAddress();
+      this.#listeners = await this.#dataPath.listen(listen, this.#options.roles, (role, client) => this.#onClient(role, client));
     } catch (error) {
-      this.#checker.stop();
       this.#dataPath.stop();
       this.#state = 'closed';
       throw error;
     }
+  }
+
+  /**
+   * --listen HOST as an IP: like Node's server.listen, a host name listens on the first address
+   * it resolves to, on either data path (the splice engine binds IP addresses only).
+   */
+  async #listenAddress(): Promise<ListenAddress> {
+    const { host, port } = this.#options.listen;
+    if (host === undefined) return this.#options.listen;
+    try {
+      return { host: (await resolveHost(host, port, this.#resolver))[0]!, port };
+    } catch (error) {
+      throw new ListenError(`--listen ${formatHostPort(host, port)}: ${describeError(error)}; give an IP address or a name this host resolves`, { cause: error });
+    }
+  }
+
+  /**
+   * Opens the listeners (unless listen() did), checks every member once (an unreachable one is
+   * logged and kept out of service, not fatal), then serves, starting with the clients that
+   * connected meanwhile.
+   */
+  async start(): Promise<void> {
+    if (this.#state === 'created') await this.listen();
+    if (this.#state !== 'starting') throw new Error(`NacosProxy.start() called in state ${this.#state}`);
+    if (this.#pool.policy.activeChecks) await this.#checker.checkMembers(this.#pool.members);
+    // A drain or close() during the first round ends the start here.
+    if (this.#state !== 'starting') return;
     this.#checker.start();
     this.#state = 'running';
     this.#log.info({ dataPath: this.dataPath }, 'data path');
@@ -158,6 +191,12 @@ export class NacosProxy {
       const up = this.#pool.candidates(role, this.#now()).length;
       this.#log.info({ role, listen: formatHostPort(address.address, address.port), healthyMembers: up, members: this.#pool.members.length }, 'listening');
     }
+    this.#admitWaiting();
+  }
+
+  /** Hands the clients that connected during startup to the running (or stopping) proxy. */
+  #admitWaiting(): void {
+    for (const { role, client } of this.#waiting.splice(0)) this.#onClient(role, client);
   }
 
   addresses(): Map<Role, AddressInfo> {
@@ -195,9 +234,14 @@ export class NacosProxy {
     const fields = { member: change.member.key, role: change.role, address: change.member.addressOf(change.role), cause: change.cause };
     if (change.healthy) this.#log.info(fields, 'member up');
     else this.#log.warn({ ...fields, error: change.error }, 'member down');
+    if (change.cause === 'connect-failure') this.#checker.watchPassiveMarks();
   }
 
   #onClient(role: Role, client: AcceptedClient): void {
+    if (this.#state === 'starting') {
+      this.#waiting.push({ role, client });
+      return;
+    }
     const totals = this.#totals.get(role)!;
     totals.accepted += 1;
     const fromIp = this.#perIp.get(client.ip) ?? 0;
@@ -227,7 +271,9 @@ export class NacosProxy {
         balancer: this.#balancer,
         settings: this.#options,
         now: this.#now,
-        dial: (member, memberRole) => client.connect(member.host, member.portOf(memberRole), this.#options.connectTimeout),
+        // Resolved and tried address by address exactly as the health checks do (net/resolve.ts).
+        dial: (member, memberRole) =>
+          connectInOrder(member.host, member.portOf(memberRole), this.#options.connectTimeout, (ip, port, timeoutMs) => client.connect(ip, port, timeoutMs), this.#resolver),
       },
     ).then(
       ({ member }) => this.#startSession(session, member),
@@ -330,6 +376,7 @@ export class NacosProxy {
     this.#state = 'draining';
     this.#listeners?.close();
     this.#checker.stop();
+    this.#admitWaiting();
     let timer: NodeJS.Timeout | undefined;
     if (this.#sessions.size > 0 && timeoutMs > 0) {
       this.#log.info({ open: this.#sessions.size, drainTimeoutMs: timeoutMs }, 'draining open connections');

@@ -7,9 +7,8 @@
  * Available when built (scripts/build-native.mjs: Linux with a C compiler and Node's headers);
  * otherwise nacos-proxy uses the JavaScript data path (js-path.ts), which is always available.
  */
-import { lookup } from 'node:dns/promises';
 import { createRequire } from 'node:module';
-import { isIP, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { formatHostPort, normalizeIp, type ListenAddress } from '../address.js';
 import { ConnectError, connectFailureOf } from '../net/dial.js';
 import { formatOffset, rolePort, type Role } from '../ports.js';
@@ -17,7 +16,7 @@ import type { CloseReason } from './close-reasons.js';
 import type { AcceptedClient, ClientClose, DataPath, Listeners, LiveBytes } from './data-path.js';
 import { listenError } from './listener-group.js';
 
-interface NativeEngineModule {
+export interface NativeEngineModule {
   createEngine(
     onAccept: (listener: number, slot: number, ip: string, port: number) => void,
     onConnect: (slot: number, error: string | null) => void,
@@ -32,6 +31,8 @@ interface NativeEngineModule {
   drop(engine: object, slot: number): void;
   stats(engine: object): Float64Array;
   stop(engine: object): void;
+  /** [TCP_NODELAY, SO_KEEPALIVE, TCP_KEEPIDLE s] of any TCP socket of this process (diagnostics, tests). */
+  tcpOptions(fd: number): [number, number, number];
 }
 
 /** As the JavaScript listeners: reconnect storms need a deep accept queue. */
@@ -52,9 +53,9 @@ export function loadSpliceModule(): NativeEngineModule | Error {
   return loaded;
 }
 
-function connectError(errno: string, address: string, timeoutMs: number, cause?: unknown): ConnectError {
+function connectError(errno: string, address: string, timeoutMs: number): ConnectError {
   if (errno === 'ETIMEDOUT') return new ConnectError('ERR_CONNECT_TIMEOUT', errno, address, `connect to ${address} timed out after ${timeoutMs}ms`);
-  return new ConnectError(connectFailureOf(errno), errno, address, `connect to ${address} failed: ${errno}`, cause);
+  return new ConnectError(connectFailureOf(errno), errno, address, `connect to ${address} failed: ${errno}`);
 }
 
 class SpliceClient implements AcceptedClient {
@@ -86,16 +87,9 @@ class SpliceClient implements AcceptedClient {
     // The engine does not read the client before start(); its errors surface after it.
   }
 
-  async connect(host: string, port: number, timeoutMs: number): Promise<void> {
-    const address = formatHostPort(host, port);
-    let ip = host;
-    if (isIP(host) === 0) {
-      try {
-        ip = (await lookup(host)).address;
-      } catch (error) {
-        throw connectError((error as NodeJS.ErrnoException).code ?? 'ENOTFOUND', address, timeoutMs, error);
-      }
-    }
+  /** `ip` is an address: the proxy resolves names (net/resolve.ts), the engine connects to IPs only. */
+  async connect(ip: string, port: number, timeoutMs: number): Promise<void> {
+    const address = formatHostPort(ip, port);
     if (this.#ended) throw connectError('ECONNABORTED', address, timeoutMs);
     return new Promise<void>((resolve, reject) => {
       this.#pending = { resolve, reject, address, timeoutMs };

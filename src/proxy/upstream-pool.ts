@@ -77,7 +77,8 @@ export interface HealthChange {
   readonly member: Member;
   readonly role: Role;
   readonly healthy: boolean;
-  readonly cause: 'check' | 'connect-failure';
+  /** What changed it: an active check, a failed connect, or (active checks off) the end of --fail-timeout. */
+  readonly cause: 'check' | 'connect-failure' | 'fail-timeout';
   readonly error: string | undefined;
 }
 
@@ -158,8 +159,35 @@ export class UpstreamPool {
       return;
     }
     const wasAvailable = now >= state.passiveDownUntil;
+    // A mark that ended before its timer fired is reported as ended first, so up and down alternate.
+    if (wasAvailable) this.#endPassiveMark(member, role, now);
     state.passiveDownUntil = now + this.#policy.failTimeout;
     if (wasAvailable && this.#policy.failTimeout > 0) this.#setHealth(member, role, false, 'connect-failure', error, now);
+  }
+
+  #endPassiveMark(member: Member, role: Role, now: number): void {
+    const state = member.state(role);
+    if (state.passiveDownUntil === 0) return;
+    state.passiveDownUntil = 0;
+    if (!state.healthy) this.#setHealth(member, role, true, 'fail-timeout', undefined, now);
+  }
+
+  /**
+   * With active checks off: returns members whose --fail-timeout has ended to service, each
+   * reported as up (cause fail-timeout). Returns when the next passive mark ends, if one is
+   * pending, so the caller knows when to call again.
+   */
+  expirePassiveMarks(now: number): number | undefined {
+    if (this.#policy.activeChecks) return undefined;
+    let next: number | undefined;
+    for (const member of this.#members) {
+      for (const [role, state] of member.states) {
+        if (state.passiveDownUntil === 0) continue;
+        if (now >= state.passiveDownUntil) this.#endPassiveMark(member, role, now);
+        else next = Math.min(next ?? Number.POSITIVE_INFINITY, state.passiveDownUntil);
+      }
+    }
+    return next;
   }
 
   #setHealth(member: Member, role: Role, healthy: boolean, cause: HealthChange['cause'], error: string | undefined, now: number): void {

@@ -142,6 +142,12 @@ describe('check a healthy 3-member nacos-sim cluster', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^nacos-doctor: error: --username nacos needs a password: set NACOS_PASSWORD \(or --password\)\n$/);
   });
+
+  it('a mistyped flag of check is suggested from check\'s options, with check\'s --help', async () => {
+    const result = await runBin('nacos-doctor', ['check', '127.0.0.1:8848', '--timout', '3']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('nacos-doctor: error: Unknown argument: timout (did you mean --timeout?) (see nacos-doctor check --help)\n');
+  });
 });
 
 describe('check a member with a fault', () => {

@@ -88,7 +88,7 @@ test('serves every member until SIGTERM, then stops them and exits 0', async () 
   const sim = startBin('nacos-sim', ['--nodes', '2', '--port', String(base), '--fault', '1=down', '--json']);
   try {
     await sim.waitForLog((line) => line.msg === 'nacos-sim ready');
-    const printed = JSON.parse(sim.stdout()) as { serverAddr: string; members: { main: number; clientGrpc: number }[] };
+    const printed = JSON.parse(await sim.firstStdoutLine()) as { serverAddr: string; members: { main: number; clientGrpc: number }[] };
     expect(printed.serverAddr).toBe(`127.0.0.1:${base},127.0.0.1:${base + 10}`);
     expect(printed.members.map((member) => [member.main, member.clientGrpc])).toEqual([
       [base, base + 1000],

@@ -24,6 +24,8 @@ export interface RunningBin {
   /** stderr lines that are JSON log records. */
   readonly logs: LogLine[];
   waitForLog(predicate: (line: LogLine) => boolean, since?: number): Promise<LogLine>;
+  /** Resolves with stdout once it holds a complete line (stdout and stderr are separate pipes: no order between them). */
+  firstStdoutLine(): Promise<string>;
   readonly exited: Promise<RunResult>;
 }
 
@@ -38,7 +40,16 @@ export function startBin(name: 'nacos-proxy' | 'nacos-doctor' | 'nacos-sim', arg
   let partial = '';
   const logs: LogLine[] = [];
   const waiters: { predicate: (line: LogLine) => boolean; since: number; resolve: (line: LogLine) => void; reject: (e: Error) => void }[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const stdoutLine = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const newline = stdout.indexOf('\n');
+      if (newline >= 0) resolve(stdout.slice(0, newline));
+    });
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${String(code ?? signal)}) before a line on stdout`)));
+  });
+  // Tests that never ask for it must not see its rejection as unhandled.
+  stdoutLine.catch(() => {});
   child.stderr!.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     stderr += text;
@@ -67,6 +78,7 @@ export function startBin(name: 'nacos-proxy' | 'nacos-doctor' | 'nacos-sim', arg
     stderr: () => stderr,
     logs,
     exited,
+    firstStdoutLine: () => stdoutLine,
     waitForLog: (predicate, since = 0) => {
       const seen = logs.slice(since).find(predicate);
       if (seen) return Promise.resolve(seen);

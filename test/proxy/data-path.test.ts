@@ -8,10 +8,12 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemResolver } from '../../src/net/resolve.js';
+import { TCP_KEEPALIVE_MS } from '../../src/proxy/connector.js';
 import { ROLES } from '../../src/ports.js';
-import type { DataPathChoice } from '../../src/proxy/options.js';
 import { closeOutcome, dialTcp, listenTcp, readAll, readLine, sha256, startFakeMember, type TcpServer } from '../helpers/net.js';
-import { startProxy, type ProxyHarness } from '../helpers/proxy.js';
+import { DATA_PATHS, startProxy, type ProxyHarness } from '../helpers/proxy.js';
+import { tcpOptionsOf } from '../helpers/socket-options.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,8 +25,6 @@ async function server(onSocket: (socket: Socket) => void): Promise<TcpServer> {
   cleanups.push(() => s.close());
   return s;
 }
-
-const DATA_PATHS: readonly DataPathChoice[] = ['js', 'splice'];
 
 describe.each(DATA_PATHS)('data path %s', (dataPath) => {
   async function proxyTo(backend: TcpServer, overrides: Parameters<typeof startProxy>[1] = {}): Promise<ProxyHarness> {
@@ -51,6 +51,56 @@ describe.each(DATA_PATHS)('data path %s', (dataPath) => {
       'cluster-grpc': { port: harness.base + 1001 },
       raft: { port: harness.base - 1000 },
     });
+  });
+
+  it('listens on a host name (--listen localhost:P) on the first address it resolves to, as Node does', async () => {
+    const member = await startFakeMember('m1', ['main']);
+    cleanups.push(() => member.close());
+    const harness = await startProxy([member], { roles: ['main'], dataPath }, 'localhost');
+    cleanups.push(() => harness.close());
+    const [first] = await systemResolver('localhost');
+    expect(harness.proxy.addresses().get('main')).toMatchObject({ address: first, port: harness.base });
+    const socket = await harness.dial('main');
+    expect(await readLine(socket)).toBe('m1 main');
+    socket.destroy();
+  });
+
+  it('connects to a member host name on the address its health check found, trying each address in turn', async () => {
+    const member = await startFakeMember('m1', ['main']);
+    cleanups.push(() => member.close());
+    // The first address refuses (nothing listens on 127.0.0.2), the second is the member.
+    const resolver = async (host: string): Promise<string[]> => (host === 'nacos-0.test' ? ['127.0.0.2', '127.0.0.1'] : []);
+    const harness = await startProxy(
+      [{ host: 'nacos-0.test', base: member.base }],
+      { roles: ['main'], dataPath, healthInterval: 60_000, healthTimeout: 2000 },
+      '127.0.0.1',
+      { resolver },
+    );
+    cleanups.push(() => harness.close());
+    expect(harness.proxy.pool.candidates('main', Date.now())).toHaveLength(1);
+    for (let i = 0; i < 2; i += 1) {
+      const socket = await harness.dial('main');
+      expect(await readLine(socket)).toBe('m1 main');
+      socket.destroy();
+    }
+    expect(harness.log.lines.filter((line) => line.msg === 'member down')).toEqual([]);
+  });
+
+  it('sets no-delay and keepalive (30 s idle) on both of its sockets', async () => {
+    const member = await startFakeMember('m1', ['main']);
+    cleanups.push(() => member.close());
+    const harness = await startProxy([member], { roles: ['main'], dataPath });
+    cleanups.push(() => harness.close());
+    const client = await harness.dial('main');
+    expect(await readLine(client)).toBe('m1 main');
+    const [atMember] = member.servers.get('main')!.sockets;
+    const expected = { noDelay: true, keepAlive: true, keepAliveIdleSeconds: TCP_KEEPALIVE_MS / 1000 };
+    // The proxy's end of the client connection, and its connection to the member.
+    expect(await tcpOptionsOf(harness.port('main'), client.localPort!)).toEqual(expected);
+    expect(await tcpOptionsOf(atMember!.remotePort!, member.base)).toEqual(expected);
+    // The test's own client socket sets neither: the reading tells them apart.
+    expect(await tcpOptionsOf(client.localPort!, harness.port('main'))).toMatchObject({ noDelay: false, keepAlive: false });
+    client.destroy();
   });
 
   it('delivers bytes unchanged in both directions', async () => {

@@ -1,11 +1,11 @@
-/** Access control, limits, drain, reload and the admin endpoint, on a running proxy. */
+/** Access control, limits, drain, reload and the admin endpoint, on a running proxy, on each data path. */
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCidr } from '../../src/address.js';
 import { AdminServer } from '../../src/proxy/admin-server.js';
 import { resolveProxyOptions } from '../../src/proxy/options.js';
 import { closeOutcome, connectOutcome, dialTcp, readAll, readLine, startFakeMember, type FakeMember } from '../helpers/net.js';
-import { startProxy, type ProxyHarness } from '../helpers/proxy.js';
+import { DATA_PATHS, startProxy, type ProxyHarness } from '../helpers/proxy.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,9 +24,9 @@ async function proxy(members: FakeMember[], overrides: Parameters<typeof startPr
   return harness;
 }
 
-describe('access control and limits', () => {
+describe.each(DATA_PATHS)('access control and limits on data path %s', (dataPath) => {
   it('resets denied clients at once and logs them', async () => {
-    const harness = await proxy([await member()], { deny: [parseCidr('127.0.0.0/8')] });
+    const harness = await proxy([await member()], { deny: [parseCidr('127.0.0.0/8')], dataPath });
     expect(await connectOutcome(harness.port('main'))).toBe('ECONNRESET');
     const line = await harness.log.waitFor((l) => l.msg === 'connection refused');
     expect(line).toMatchObject({ reason: 'denied', upstream: null });
@@ -35,7 +35,7 @@ describe('access control and limits', () => {
 
   it('admits only --allow blocks', async () => {
     const m = await member();
-    const harness = await proxy([m], { allow: [parseCidr('127.0.0.2/32')] });
+    const harness = await proxy([m], { allow: [parseCidr('127.0.0.2/32')], dataPath });
     expect(await connectOutcome(harness.port('main'))).toBe('ECONNRESET');
     const allowed = await dialTcp(harness.port('main'), '127.0.0.1', '127.0.0.2');
     expect(await readLine(allowed)).toBe('m1 main');
@@ -43,7 +43,7 @@ describe('access control and limits', () => {
   });
 
   it('refuses connections past --max-connections and --max-connections-per-ip', async () => {
-    const harness = await proxy([await member()], { maxConnections: 3, maxConnectionsPerIp: 2 });
+    const harness = await proxy([await member()], { maxConnections: 3, maxConnectionsPerIp: 2, dataPath });
     const a = await dialTcp(harness.port('main'), '127.0.0.1', '127.0.0.5');
     const b = await dialTcp(harness.port('client-grpc'), '127.0.0.1', '127.0.0.5');
     await Promise.all([readLine(a), readLine(b)]);
@@ -64,7 +64,7 @@ describe('access control and limits', () => {
   });
 });
 
-describe.each(['js', 'splice'] as const)('drain on data path %s', (dataPath) => {
+describe.each(DATA_PATHS)('drain on data path %s', (dataPath) => {
   it('stops accepting at once and lets open connections finish', async () => {
     const harness = await proxy([await member()], { dataPath });
     const open = await harness.dial('main');
@@ -91,15 +91,15 @@ describe.each(['js', 'splice'] as const)('drain on data path %s', (dataPath) => 
   });
 });
 
-describe('reload', () => {
+describe.each(DATA_PATHS)('reload on data path %s', (dataPath) => {
   it('applies a new member list to new connections and keeps open ones on their member', async () => {
     const m1 = await member('m1');
     const m2 = await member('m2');
-    const harness = await proxy([m1], { healthInterval: 100, healthTimeout: 500 });
+    const harness = await proxy([m1], { healthInterval: 100, healthTimeout: 500, dataPath });
     const held = await harness.dial('client-grpc');
     expect(await readLine(held)).toBe('m1 client-grpc');
     const { options } = resolveProxyOptions({
-      flags: { listen: `127.0.0.1:${harness.base}`, upstream: [`127.0.0.1:${m2.base}`], roles: 'main,client-grpc', 'health-interval': '100ms' },
+      flags: { listen: `127.0.0.1:${harness.base}`, upstream: [`127.0.0.1:${m2.base}`], roles: 'main,client-grpc', 'health-interval': '100ms', 'data-path': dataPath },
       env: {},
     });
     const result = await harness.proxy.reload(options);
@@ -115,8 +115,8 @@ describe('reload', () => {
 
   it('reports options that need a restart and keeps their running values', async () => {
     const m1 = await member();
-    const harness = await proxy([m1]);
-    const { options } = resolveProxyOptions({ flags: { listen: '127.0.0.1:1234', upstream: [`127.0.0.1:${m1.base}`] }, env: {} });
+    const harness = await proxy([m1], { dataPath });
+    const { options } = resolveProxyOptions({ flags: { listen: '127.0.0.1:1234', upstream: [`127.0.0.1:${m1.base}`], 'data-path': dataPath }, env: {} });
     expect((await harness.proxy.reload(options)).ignored).toEqual(['listen', 'roles']);
     expect(harness.proxy.options.listen.port).toBe(harness.base);
     const socket = await harness.dial('main');
@@ -125,7 +125,7 @@ describe('reload', () => {
   });
 });
 
-describe.each(['js', 'splice'] as const)('admin endpoint on data path %s', (dataPath) => {
+describe.each(DATA_PATHS)('admin endpoint on data path %s', (dataPath) => {
   it('serves /healthz, /status and /metrics from live state', async () => {
     const m1 = await member();
     const harness = await proxy([m1], { dataPath });

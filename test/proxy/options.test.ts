@@ -34,6 +34,39 @@ describe('resolveProxyOptions', () => {
     expect(Object.isFrozen(options)).toBe(true);
   });
 
+  it('NACOS_PROXY_NO_NATIVE is known at run time: it makes the data path js unless the data path is chosen', () => {
+    const noNative = { NACOS_PROXY_NO_NATIVE: '1' };
+    expect(resolve(base, noNative)).toMatchObject({ options: { dataPath: 'js' }, warnings: [] });
+    expect(resolve(base, noNative, { 'data-path': 'splice' }).options.dataPath).toBe('js');
+    expect(resolve(base, { ...noNative, NACOS_PROXY_DATA_PATH: 'splice' }).options.dataPath).toBe('splice');
+    expect(resolve({ ...base, 'data-path': 'splice' }, noNative).options.dataPath).toBe('splice');
+    expect(resolve(base, { NACOS_PROXY_NO_NATIVE: '' }).options.dataPath).toBe('auto');
+  });
+
+  it('lists the config file values that a flag or a variable overrides, with the winner', () => {
+    const file = { upstream: ['10.0.0.9:8848'], balance: 'ip-hash', 'log-level': 'debug', 'drain-timeout': '5s' };
+    const { overridden, options } = resolve({ ...base, balance: 'least-connections' }, { NACOS_PROXY_LOG_LEVEL: 'warn' }, file);
+    expect(overridden).toEqual([
+      { option: 'upstream', by: '--upstream', fileValue: ['10.0.0.9:8848'] },
+      { option: 'balance', by: '--balance', fileValue: 'ip-hash' },
+      { option: 'log-level', by: 'NACOS_PROXY_LOG_LEVEL', fileValue: 'debug' },
+    ]);
+    expect(options.drainTimeout).toBe(5000);
+  });
+
+  it('takes a bare --admin port as 127.0.0.1:PORT, and an address as given', () => {
+    expect(resolve({ ...base, admin: '9901' }).options.admin).toEqual({ host: '127.0.0.1', port: 9901 });
+    expect(resolve({ ...base, admin: ':9901' }).options.admin).toEqual({ host: '127.0.0.1', port: 9901 });
+    expect(resolve({ ...base, admin: '0.0.0.0:9901' }).options.admin).toEqual({ host: '0.0.0.0', port: 9901 });
+    expect(() => resolve({ ...base, admin: 'localhost' })).toThrow('--admin "localhost" has no port');
+  });
+
+  it('names where a bad log level came from', () => {
+    expect(() => resolve({ ...base, 'log-level': 'loud' })).toThrow('--log-level "loud" is not one of fatal, error, warn, info, debug, trace, silent');
+    expect(() => resolve(base, { NACOS_PROXY_LOG_LEVEL: 'loud' })).toThrow('NACOS_PROXY_LOG_LEVEL "loud" is not one of');
+    expect(() => resolve(base, {}, { 'log-level': 'loud' })).toThrow('"log-level" in proxy.yaml "loud" is not one of');
+  });
+
   it('takes lists from repeated flags and commas', () => {
     const { options } = resolve({ ...base, upstream: ['10.0.0.1:8848,10.0.0.2', '[fd00::3]:8848'] });
     expect(options.upstream).toEqual([
@@ -72,6 +105,14 @@ describe('resolveProxyOptions', () => {
     expect(() => resolve(base, {}, { upstreams: ['a:1'] })).toThrow(/proxy.yaml: unknown option "upstreams" \(did you mean "upstream"\?\)/);
     expect(() => resolve(base, {}, ['a'])).toThrow(/expected a mapping/);
     expect(() => resolve(base, {}, { 'max-connections': { nested: 1 } })).toThrow(/"max-connections" must be a string, a number or a list/);
+  });
+
+  it('takes only a plain mapping of text and finite numbers from the file', () => {
+    // A Map (a YAML !!omap/!!map read as one) used to pass as an empty mapping.
+    expect(() => resolve(base, {}, new Map([['balance', 'ip-hash']]))).toThrow(/expected a mapping/);
+    expect(() => resolve(base, {}, { 'drain-timeout': Number.POSITIVE_INFINITY })).toThrow(/"drain-timeout" must be a string, a number or a list/);
+    expect(() => resolve(base, {}, { roles: ['main', Number.NaN] })).toThrow(/"roles" must be a string, a number or a list/);
+    expect(resolve(base, {}, { 'max-connections': 10, roles: ['main', 'client-grpc'] }).options).toMatchObject({ maxConnections: 10, roles: ['main', 'client-grpc'] });
   });
 
   it('warns about unknown NACOS_PROXY_ variables instead of ignoring them silently', () => {

@@ -101,6 +101,44 @@ describe('UpstreamPool without active checks', () => {
     expect(p.isAvailable(a, 'main', 11_000)).toBe(true);
     expect(p.isAvailable(a, 'client-grpc', 1000)).toBe(true);
   });
+
+  it('reports a member up when its fail-timeout ends, and says when the next mark ends', () => {
+    const changes: HealthChange[] = [];
+    const p = pool(passive, changes);
+    const [a, b] = p.members;
+    p.recordConnectFailure(a!, 'main', 'ECONNREFUSED', 1000);
+    p.recordConnectFailure(b!, 'client-grpc', 'ETIMEDOUT', 5000);
+    expect(p.expirePassiveMarks(2000)).toBe(11_000);
+    expect(p.expirePassiveMarks(11_000)).toBe(15_000);
+    expect(p.expirePassiveMarks(15_000)).toBeUndefined();
+    expect(changes.map((c) => [c.member.host, c.role, c.healthy, c.cause])).toEqual([
+      ['a', 'main', false, 'connect-failure'],
+      ['b', 'client-grpc', false, 'connect-failure'],
+      ['a', 'main', true, 'fail-timeout'],
+      ['b', 'client-grpc', true, 'fail-timeout'],
+    ]);
+  });
+
+  it('a failure after the mark ended but before it was expired reports up, then down again', () => {
+    const changes: HealthChange[] = [];
+    const p = pool(passive, changes);
+    const a = p.members[0]!;
+    p.recordConnectFailure(a, 'main', 'ECONNREFUSED', 1000);
+    p.recordConnectFailure(a, 'main', 'ECONNREFUSED', 12_000);
+    expect(changes.map((c) => [c.healthy, c.cause])).toEqual([
+      [false, 'connect-failure'],
+      [true, 'fail-timeout'],
+      [false, 'connect-failure'],
+    ]);
+    expect(p.expirePassiveMarks(12_000)).toBe(22_000);
+  });
+
+  it('expires nothing with active checks on', () => {
+    const p = pool(active);
+    p.recordConnectFailure(p.members[0]!, 'main', 'ECONNREFUSED', 1000);
+    expect(p.expirePassiveMarks(1_000_000)).toBeUndefined();
+    expect(p.isAvailable(p.members[0]!, 'main', 1_000_000)).toBe(false);
+  });
 });
 
 describe('UpstreamPool.update', () => {

@@ -1,12 +1,12 @@
 /**
  * Members behind the proxy: balancing, failover, health checks, and what a client sees when
- * no member can take it.
+ * no member can take it; on each data path.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/ports.js';
 import { startBlackHole } from '../helpers/black-hole.js';
 import { closeOutcome, connectOutcome, readLine, startFakeMember, type FakeMember } from '../helpers/net.js';
-import { startProxy } from '../helpers/proxy.js';
+import { DATA_PATHS, startProxy } from '../helpers/proxy.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,10 +30,10 @@ async function whoAnswers(dial: () => Promise<import('node:net').Socket>): Promi
   return line.split(' ')[0]!;
 }
 
-describe('balancing', () => {
+describe.each(DATA_PATHS)('balancing on data path %s', (dataPath) => {
   it('round-robin spreads connections evenly over members', async () => {
     const cluster = await members(3);
-    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'] });
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], dataPath });
     cleanups.push(() => harness.close());
     const seen: string[] = [];
     for (let i = 0; i < 6; i += 1) seen.push(await whoAnswers(() => harness.dial('main')));
@@ -42,7 +42,7 @@ describe('balancing', () => {
 
   it('least-connections sends a new connection to the least busy member', async () => {
     const cluster = await members(2);
-    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'least-connections' });
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'least-connections', dataPath });
     cleanups.push(() => harness.close());
     const held = [await harness.dial('main'), await harness.dial('main'), await harness.dial('main')];
     const owners = await Promise.all(held.map(async (socket) => (await readLine(socket)).split(' ')[0]!));
@@ -54,7 +54,7 @@ describe('balancing', () => {
 
   it('ip-hash keeps one client IP on one member across roles, and different IPs spread', async () => {
     const cluster = await members(3);
-    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'ip-hash' });
+    const harness = await startProxy(cluster, { roles: ['main', 'client-grpc'], balance: 'ip-hash', dataPath });
     cleanups.push(() => harness.close());
     const owners = new Set<string>();
     for (let i = 1; i <= 12; i += 1) {
@@ -68,8 +68,7 @@ describe('balancing', () => {
   });
 });
 
-// Connecting and retrying differ per data path (net.Socket dials vs the engine's connects).
-describe.each(['js', 'splice'] as const)('failover on data path %s', (dataPath) => {
+describe.each(DATA_PATHS)('failover on data path %s', (dataPath) => {
   it('tries the next member when one refuses, before forwarding any byte', async () => {
     const [m1, m2] = await members(2);
     const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], dataPath });
@@ -82,6 +81,21 @@ describe.each(['js', 'splice'] as const)('failover on data path %s', (dataPath) 
     const grpcOwners = new Set<string>();
     for (let i = 0; i < 4; i += 1) grpcOwners.add(await whoAnswers(() => harness.dial('client-grpc')));
     expect(grpcOwners).toEqual(new Set(['m1', 'm2']));
+  });
+
+  it('without active checks, logs a member up again when its --fail-timeout ends', async () => {
+    const [m1, m2] = await members(2, ['main']);
+    const harness = await startProxy([m1!, m2!], { roles: ['main'], dataPath, healthInterval: 0, failTimeout: 300 });
+    cleanups.push(() => harness.close());
+    await m1!.stop('main');
+    expect(await whoAnswers(() => harness.dial('main'))).toBe('m2');
+    const down = await harness.log.waitFor((line) => line.msg === 'member down');
+    await m1!.start('main');
+    const up = await harness.log.waitFor((line) => line.msg === 'member up', harness.log.lines.indexOf(down) + 1);
+    expect(up).toMatchObject({ member: `127.0.0.1:${m1!.base}`, role: 'main', cause: 'fail-timeout' });
+    const owners = new Set<string>();
+    for (let i = 0; i < 4; i += 1) owners.add(await whoAnswers(() => harness.dial('main')));
+    expect(owners).toEqual(new Set(['m1', 'm2']));
   });
 
   it('closes the client at once when no member of the role is healthy', async () => {
@@ -129,10 +143,10 @@ describe.each(['js', 'splice'] as const)('failover on data path %s', (dataPath) 
   });
 });
 
-describe('active health checks', () => {
+describe.each(DATA_PATHS)('active health checks on data path %s', (dataPath) => {
   it('marks a member down after fall failed checks and up after rise good ones, per role', async () => {
     const [m1, m2] = await members(2);
-    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], healthInterval: 50, healthTimeout: 200, healthRise: 2, healthFall: 2 });
+    const harness = await startProxy([m1!, m2!], { roles: ['main', 'client-grpc'], healthInterval: 50, healthTimeout: 200, healthRise: 2, healthFall: 2, dataPath });
     cleanups.push(() => harness.close());
     expect(harness.proxy.pool.candidates('main', Date.now())).toHaveLength(2);
     await m2!.stop('main');
@@ -151,10 +165,36 @@ describe('active health checks', () => {
     expect(owners).toEqual(new Set(['m1', 'm2']));
   });
 
+  it('listens before the first round of checks, and serves clients that connect meanwhile once it ends', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const [m1] = await members(1, ['main']);
+    const harness = await startProxy(
+      [{ host: '127.0.0.1', base: hole.port }, m1!],
+      { roles: ['main'], healthInterval: 60_000, healthTimeout: 1000, dataPath },
+      '127.0.0.1',
+      { start: false },
+    );
+    cleanups.push(() => harness.close());
+    await harness.proxy.listen();
+    expect(harness.proxy.state).toBe('starting');
+    // The black-holed member holds the first round for its whole timeout; this client waits.
+    const early = await harness.dial('main');
+    const started = harness.proxy.start();
+    expect(await readLine(early)).toBe('m1 main');
+    await started;
+    expect(harness.log.lines.filter((line) => line.msg === 'connection refused')).toEqual([]);
+    const down = harness.log.lines.findIndex((line) => line.msg === 'member down');
+    const listening = harness.log.lines.findIndex((line) => line.msg === 'listening');
+    expect(down).toBeGreaterThanOrEqual(0);
+    expect(listening).toBeGreaterThan(down);
+    early.destroy();
+  });
+
   it('starts with an unreachable member marked down instead of failing', async () => {
     const [m1, m2] = await members(2, ['main']);
     await m2!.stop();
-    const harness = await startProxy([m1!, m2!], { roles: ['main'], healthInterval: 1000, healthTimeout: 200 });
+    const harness = await startProxy([m1!, m2!], { roles: ['main'], healthInterval: 1000, healthTimeout: 200, dataPath });
     cleanups.push(() => harness.close());
     expect(harness.proxy.state).toBe('running');
     expect(harness.proxy.pool.candidates('main', Date.now()).map((m) => m.port)).toEqual([m1!.base]);
