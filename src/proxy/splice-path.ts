@@ -32,6 +32,8 @@ interface NativeEngineModule {
   drop(engine: object, slot: number): void;
   stats(engine: object): Float64Array;
   stop(engine: object): void;
+  setBusyPoll(engine: object, maxMicroseconds: number): void;
+  pollWindow(engine: object): number;
 }
 
 /** As the JavaScript listeners: reconnect storms need a deep accept queue. */
@@ -217,6 +219,14 @@ export class SpliceDataPath implements DataPath {
         opened.clear();
       },
     };
+  }
+
+  setBusyPoll(microseconds: number): void {
+    if (!this.#stopped) this.#native.setBusyPoll(this.#engine, microseconds);
+  }
+
+  busyPollWindow(): number | undefined {
+    return this.#stopped ? undefined : this.#native.pollWindow(this.#engine);
   }
 
   /** Live byte counters and buffered bytes of every started connection, by slot. */
