@@ -79,6 +79,8 @@ enum { OUT_ACCEPT, OUT_CONNECT, OUT_CLOSE };
 #define MAX_LISTENERS 64
 #define LISTENER_TAG (1ULL << 62)
 #define EMFILE_PAUSE_MS 100    /* out of descriptors: stop accepting for this long instead of spinning */
+#define POLL_GROW_START_NS 10000 /* first busy-poll window after a short gap (KVM's halt-poll start) */
+#define POLL_TURN_MAX_NS 1000000 /* one poll callback returns to the event loop within this (1 ms) */
 /* Reads that fit this buffer are copied (recv + send), larger transfers are spliced: for the
  * small RPCs that make up most Nacos traffic a copy costs less than moving pipe pages around,
  * and bulk data (config pushes, downloads) moves without copies. */
@@ -149,14 +151,20 @@ typedef struct engine {
   event_out *out;
   size_t nout, out_cap;
   int in_batch;         /* events are being processed: reports wait for the batch's end */
+  int64_t poll_max_ns;  /* busy-poll ceiling (--busy-poll); 0 = never poll */
+  int64_t poll_ns;      /* the adaptive busy-poll window, 0 .. poll_max_ns */
+  int64_t last_small_ns;/* when small reads were last forwarded; 0 = not since the window reset */
+  int small_read;       /* this batch forwarded a small read: interactive traffic */
   int flushing;         /* reports are being delivered (JavaScript may call back in) */
 } engine;
 
-static int64_t now_ms(void) {
+static int64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+static int64_t now_ms(void) { return now_ns() / 1000000; }
 
 static void set_linger0(int fd) {
   struct linger l = {1, 0};
@@ -530,7 +538,10 @@ static int read_copied(engine *e, conn *c, int d, int64_t now) {
     }
     c->pending[d] = (size_t)queued;
   }
-  if (n < COPY_BYTES) return 1;
+  if (n < COPY_BYTES) {
+    e->small_read = 1;
+    return 1;
+  }
   c->bulk[d] = 1; /* a full buffer: a bulk transfer, splice from now on */
   return 0;
 }
@@ -656,22 +667,60 @@ static void accept_clients(engine *e, int id, int64_t now) {
 
 /* ---- the loop callbacks ------------------------------------------------------------------- */
 
+/* Adaptive busy polling, after KVM's halt polling. On a virtual machine (and on a real one in
+ * a deep idle state) a core that sleeps in epoll_wait takes tens of microseconds to wake, which
+ * is most of the latency a forwarder adds to a small request. So after forwarding small reads
+ * (RPC traffic; bulk transfers never poll) the engine keeps asking epoll for up to poll_ns
+ * before it lets the loop sleep. The window adapts to the gaps between small reads: a gap the
+ * window missed but the ceiling would have caught doubles it (from POLL_GROW_START_NS); a gap
+ * beyond the ceiling resets it to 0. So polling only happens while traffic arrives sooner than
+ * the ceiling, where the core is busy anyway, and sparse traffic never polls. */
+static void adapt_poll_window(engine *e, int64_t now) {
+  if (e->last_small_ns == 0) return;
+  int64_t gap = now - e->last_small_ns;
+  if (gap <= e->poll_ns) return; /* caught by polling */
+  if (gap <= e->poll_max_ns) {
+    int64_t grown = e->poll_ns == 0 ? POLL_GROW_START_NS : e->poll_ns * 2;
+    e->poll_ns = grown < e->poll_max_ns ? grown : e->poll_max_ns;
+  } else {
+    e->poll_ns = 0;
+  }
+}
+
+static int handle_events(engine *e, struct epoll_event *evs) {
+  int n = epoll_wait(e->ep, evs, EVENTS_PER_WAIT, 0);
+  if (n <= 0) return n;
+  int64_t ns = now_ns(), now = ns / 1000000;
+  e->small_read = 0;
+  for (int i = 0; i < n; i++) {
+    uint64_t t = evs[i].data.u64;
+    if (t & LISTENER_TAG) accept_clients(e, (int)(t & ~LISTENER_TAG), now);
+    else handle_event(e, (uint32_t)(t >> 1), (int)(t & 1), evs[i].events, now);
+  }
+  if (e->small_read && e->poll_max_ns > 0) {
+    adapt_poll_window(e, ns);
+    e->last_small_ns = now_ns();
+  }
+  return n;
+}
+
 static void poll_cb(uv_poll_t *handle, int status, int events) {
   (void)status;
   (void)events;
   engine *e = handle->data;
   struct epoll_event evs[EVENTS_PER_WAIT];
   e->in_batch = 1;
-  int n;
-  do {
-    n = epoll_wait(e->ep, evs, EVENTS_PER_WAIT, 0);
-    int64_t now = now_ms();
-    for (int i = 0; i < n; i++) {
-      uint64_t t = evs[i].data.u64;
-      if (t & LISTENER_TAG) accept_clients(e, (int)(t & ~LISTENER_TAG), now);
-      else handle_event(e, (uint32_t)(t >> 1), (int)(t & 1), evs[i].events, now);
-    }
-  } while (n == EVENTS_PER_WAIT);
+  int64_t turn_end = 0, poll_end = 0;
+  for (;;) {
+    int n = handle_events(e, evs);
+    if (n == EVENTS_PER_WAIT) continue;
+    /* JavaScript has reports to act on (accepts, connects, closes): let the loop run it. */
+    if (e->poll_ns == 0 || e->nout > 0 || e->last_small_ns == 0) break;
+    int64_t now = now_ns();
+    if (turn_end == 0) turn_end = now + POLL_TURN_MAX_NS;
+    if (n > 0) poll_end = e->last_small_ns + e->poll_ns;
+    if (now >= poll_end || now >= turn_end) break;
+  }
   e->in_batch = 0;
   flush_out(e, 1);
 }
@@ -1080,6 +1129,26 @@ static napi_value tcp_options(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* setBusyPoll(engine, maxMicroseconds): the ceiling of the adaptive busy-poll window; 0 turns
+ * polling off. */
+static napi_value set_busy_poll(napi_env env, napi_callback_info info) {
+  ARGS(2)
+  double us;
+  napi_get_value_double(env, argv[1], &us);
+  e->poll_max_ns = us > 0 ? (int64_t)(us * 1000) : 0;
+  if (e->poll_ns > e->poll_max_ns) e->poll_ns = e->poll_max_ns;
+  if (e->poll_max_ns == 0) e->last_small_ns = 0;
+  return NULL;
+}
+
+/* pollWindow(engine) -> microseconds: the busy-poll window as adapted so far (for /status). */
+static napi_value poll_window(napi_env env, napi_callback_info info) {
+  ARGS(1)
+  napi_value result;
+  napi_create_double(env, (double)e->poll_ns / 1000, &result);
+  return result;
+}
+
 /* stop(engine): closes the listeners and resets every connection; their reports are delivered
  * before the call returns. The engine cannot be used afterwards. */
 static napi_value stop(napi_env env, napi_callback_info info) {
@@ -1102,6 +1171,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"stats", NULL, stats, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"stop", NULL, stop, NULL, NULL, NULL, napi_default_jsproperty, NULL},
       {"tcpOptions", NULL, tcp_options, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"setBusyPoll", NULL, set_busy_poll, NULL, NULL, NULL, napi_default_jsproperty, NULL},
+      {"pollWindow", NULL, poll_window, NULL, NULL, NULL, napi_default_jsproperty, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -65,6 +65,10 @@ export interface DataPath {
   readonly name: DataPathName;
   /** Opens one listener per role (all or nothing; a ListenError names the role and port). */
   listen(listen: ListenAddress, roles: readonly Role[], onClient: (role: Role, client: AcceptedClient) => void): Promise<Listeners>;
+  /** The busy-poll ceiling (--busy-poll); a data path that cannot poll ignores it. */
+  setBusyPoll(microseconds: number): void;
+  /** The adaptive busy-poll window now, in microseconds; undefined where the path cannot poll. */
+  busyPollWindow(): number | undefined;
   /** One pass over live counters, for AcceptedClient.liveBytes (status, metrics). */
   snapshot(): unknown;
   /** Releases the data path after the last connection has ended. */

@@ -104,6 +104,13 @@ export class JsDataPath implements DataPath {
     });
   }
 
+  /** JavaScript has no way to poll without blocking its own event loop: nothing to set. */
+  setBusyPoll(): void {}
+
+  busyPollWindow(): undefined {
+    return undefined;
+  }
+
   snapshot(): undefined {
     return undefined;
   }

@@ -100,6 +100,7 @@ export class NacosProxy {
     this.#balancer = new Balancer(options.balance);
     this.#access = new AccessControl(options);
     this.#dataPath = this.#chooseDataPath(options);
+    this.#dataPath.setBusyPoll(options.busyPoll);
     for (const role of options.roles) {
       this.#totals.set(role, { accepted: 0, closed: new Map(), bytesFromClient: 0, bytesFromUpstream: 0 });
     }
@@ -112,6 +113,11 @@ export class NacosProxy {
   /** Where bytes move: through the splice engine or through JavaScript. */
   get dataPath(): DataPathName {
     return this.#dataPath.name;
+  }
+
+  /** The busy-poll window the data path has adapted to, in microseconds; undefined where it cannot poll. */
+  busyPollWindow(): number | undefined {
+    return this.#dataPath.busyPollWindow();
   }
 
   #chooseDataPath(options: ProxyOptions): DataPath {
@@ -363,6 +369,7 @@ export class NacosProxy {
     if (options.balance !== this.#balancer.strategy) this.#balancer = new Balancer(options.balance);
     this.#access = new AccessControl(options);
     this.#log.level = options.logLevel;
+    this.#dataPath.setBusyPoll(options.busyPoll);
     this.#options = { ...options, listen: this.#options.listen, roles: this.#options.roles, admin: this.#options.admin };
     return { added: added.map((member) => member.key), removed: removed.map((member) => member.key), ignored };
   }

@@ -33,6 +33,8 @@ export interface NativeEngineModule {
   stop(engine: object): void;
   /** [TCP_NODELAY, SO_KEEPALIVE, TCP_KEEPIDLE s] of any TCP socket of this process (diagnostics, tests). */
   tcpOptions(fd: number): [number, number, number];
+  setBusyPoll(engine: object, maxMicroseconds: number): void;
+  pollWindow(engine: object): number;
 }
 
 /** As the JavaScript listeners: reconnect storms need a deep accept queue. */
@@ -211,6 +213,14 @@ export class SpliceDataPath implements DataPath {
         opened.clear();
       },
     };
+  }
+
+  setBusyPoll(microseconds: number): void {
+    if (!this.#stopped) this.#native.setBusyPoll(this.#engine, microseconds);
+  }
+
+  busyPollWindow(): number | undefined {
+    return this.#stopped ? undefined : this.#native.pollWindow(this.#engine);
   }
 
   /** Live byte counters and buffered bytes of every started connection, by slot. */

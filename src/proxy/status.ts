@@ -34,6 +34,8 @@ export interface ProxyStatus {
   readonly uptimeSeconds: number;
   readonly balance: string;
   readonly dataPath: string;
+  /** Busy polling of the splice path (--busy-poll): the ceiling and the window adapted so far; null on the js path. */
+  readonly busyPoll: { readonly ceilingMicroseconds: number; readonly windowMicroseconds: number } | null;
   readonly roles: Partial<Record<Role, RoleStatus>>;
   readonly members: readonly { readonly member: string; readonly roles: Partial<Record<Role, MemberRoleStatus>> }[];
   readonly activeConnections: number;
@@ -42,6 +44,11 @@ export interface ProxyStatus {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+function busyPollStatus(proxy: NacosProxy): ProxyStatus['busyPoll'] {
+  const window = proxy.busyPollWindow();
+  return window === undefined ? null : { ceilingMicroseconds: proxy.options.busyPoll, windowMicroseconds: window };
+}
 
 export function proxyStatus(proxy: NacosProxy, now: number = Date.now()): ProxyStatus {
   const addresses = proxy.addresses();
@@ -89,6 +96,7 @@ export function proxyStatus(proxy: NacosProxy, now: number = Date.now()): ProxyS
     uptimeSeconds: Math.round((now - proxy.startedAt) / 1000),
     balance: proxy.options.balance,
     dataPath: proxy.dataPath,
+    busyPoll: busyPollStatus(proxy),
     roles,
     members,
     activeConnections: proxy.activeConnections,
