@@ -96,7 +96,7 @@ export function versionOf(command: string, args: string[]): string | undefined {
   return `${result.stdout}${result.stderr}`.split('\n').find((line) => line.trim() !== '')?.trim();
 }
 
-export async function startForwarder(name: ForwarderName, backendPort: number, dir: string, root: string): Promise<RunningForwarder> {
+export async function startForwarder(name: ForwarderName, backendPort: number, dir: string, root: string, proxyArgs: readonly string[] = []): Promise<RunningForwarder> {
   if (name === 'direct') return { name, port: backendPort, pid: undefined, stop: async () => {} };
   const port = await findFreeBasePort({ roles: ['main'] });
   let command: [string, string[]];
@@ -115,6 +115,7 @@ export async function startForwarder(name: ForwarderName, backendPort: number, d
       'warn',
       '--data-path',
       name === 'nacos-proxy' ? 'splice' : 'js',
+      ...proxyArgs,
     ]);
   } else if (name === 'nginx') {
     const file = join(dir, 'nginx.conf');

@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --quick] [-- --rounds N] [-- --update-readme]
+ *               [-- --only TEST,...] [-- --forwarders NAME,...] [-- --proxy-args "ARGS"]
  *
  * Side-by-side benchmark on loopback: direct (no forwarder), nacos-proxy on each data path,
  * nginx stream (one process) and HAProxy tcp (one thread), all in front of one backend. The
@@ -22,8 +23,15 @@ import { bottleneckNotes, medians, renderMarkdown, type Bottleneck, type Environ
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const roundsArg = args.indexOf('--rounds');
-const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : quick ? 1 : 5;
+function valueOf(flag: string): string | undefined {
+  const at = args.indexOf(flag);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+const rounds = Number(valueOf('--rounds') ?? (quick ? 1 : 5));
+/** To reproduce one line: only these tests, forwarders, and extra nacos-proxy flags (e.g. "--busy-poll 0"). */
+const only = valueOf('--only')?.split(',');
+const onlyForwarders = valueOf('--forwarders')?.split(',');
+const proxyArgs = valueOf('--proxy-args')?.split(' ').filter((arg) => arg !== '') ?? [];
 const GIB = 1024 ** 3;
 // A forwarder holds two descriptors per connection: 10,000 idle connections need 20,000 plus
 // its listeners, which a hard limit of 20,000 does not allow.
@@ -159,7 +167,7 @@ async function storm(forwarder: RunningForwarder, workload: Workload): Promise<v
   await sleep(1000);
 }
 
-const TESTS = [throughput, latency, connectionRate, idleMemory, storm];
+const TESTS = [throughput, latency, connectionRate, idleMemory, storm].filter((test) => only === undefined || only.includes(test.name));
 
 function environment(): Environment {
   return {
@@ -191,9 +199,9 @@ async function main(): Promise<void> {
   if (IDLE_MAX < 10_000) {
     notes.add(`The second idle-memory figure is at ${IDLE_MAX.toLocaleString('en-US')} connections: 10,000 would need more than this machine's hard limit of ${FD_LIMIT.toLocaleString('en-US')} descriptors per process.`);
   }
-  const available = FORWARDERS.filter((name) => name !== 'nginx' || versionOf('nginx', ['-v']) !== undefined).filter(
-    (name) => name !== 'haproxy' || versionOf('haproxy', ['-v']) !== undefined,
-  );
+  const available = FORWARDERS.filter((name) => name !== 'nginx' || versionOf('nginx', ['-v']) !== undefined)
+    .filter((name) => name !== 'haproxy' || versionOf('haproxy', ['-v']) !== undefined)
+    .filter((name) => onlyForwarders === undefined || onlyForwarders.includes(name));
   const dir = await mkdtemp(join(tmpdir(), 'nacos-bench-'));
   const workload = await Workload.start();
   try {
@@ -201,7 +209,7 @@ async function main(): Promise<void> {
       for (const test of TESTS) {
         const order = available.map((_, i) => available[(i + round) % available.length]!);
         for (const name of order) {
-          const forwarder = await startForwarder(name, workload.backendPort, dir, ROOT);
+          const forwarder = await startForwarder(name, workload.backendPort, dir, ROOT, proxyArgs);
           try {
             process.stderr.write(`round ${round + 1}/${rounds}: ${test.name} via ${LABELS[name]}\n`);
             await test(forwarder, workload);
@@ -218,12 +226,15 @@ async function main(): Promise<void> {
   const figures = medians(samples);
   const allNotes = [...notes, ...bottleneckNotes(bottlenecks, rounds)];
   const markdown = renderMarkdown(figures, environment(), allNotes, 'nacos-proxy', sizes.idle);
-  const results = join(ROOT, 'bench', 'results');
-  await mkdir(results, { recursive: true });
-  const stamp = new Date().toISOString().replaceAll(':', '-');
-  await writeFile(join(results, `${stamp}.json`), `${JSON.stringify({ environment: environment(), samples, medians: figures, bottlenecks, notes: allNotes }, null, 2)}\n`);
-  await writeFile(join(results, 'latest.md'), markdown);
-  if (args.includes('--update-readme')) await updateReadme(markdown);
+  // A partial run (--only, --forwarders, --proxy-args) reproduces a line; it is printed, never filed.
+  if (only === undefined && onlyForwarders === undefined && proxyArgs.length === 0) {
+    const results = join(ROOT, 'bench', 'results');
+    await mkdir(results, { recursive: true });
+    const stamp = new Date().toISOString().replaceAll(':', '-');
+    await writeFile(join(results, `${stamp}.json`), `${JSON.stringify({ environment: environment(), samples, medians: figures, bottlenecks, notes: allNotes }, null, 2)}\n`);
+    await writeFile(join(results, 'latest.md'), markdown);
+    if (args.includes('--update-readme')) await updateReadme(markdown);
+  }
   process.stdout.write(markdown);
 }
 
