@@ -4,6 +4,8 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { DOCTOR_COMMANDS } from './doctor-commands.js';
+import { ArgumentsError } from '../errors.js';
+import { closestMatch } from '../text.js';
 import { parseArgs, withStandardFlags } from './parse.js';
 import { printError, type CliIo } from './io.js';
 
@@ -17,8 +19,19 @@ export function createDoctorCli(): Argv<Record<string, unknown>> {
   return withStandardFlags(parser.demandCommand(1, 'give a command, e.g. nacos-doctor check 10.0.0.1:8848'));
 }
 
+/** A first word that names no command: said as such, with the nearest command, before yargs calls it an unknown argument. */
+function checkCommandName(argv: readonly string[]): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-')) return;
+  const names = DOCTOR_COMMANDS.map((command) => command.name);
+  if (names.includes(first)) return;
+  const hint = closestMatch(first, names);
+  throw new ArgumentsError(`unknown command "${first}"${hint === undefined ? '' : ` (did you mean ${hint}?)`}; the commands are ${names.join(', ')}`);
+}
+
 export async function runDoctorCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    checkCommandName(argv);
     const parsed = await parseArgs(createDoctorCli(), argv);
     if (parsed.kind === 'output') {
       io.stdout.write(`${parsed.text}\n`);
