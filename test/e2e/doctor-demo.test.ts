@@ -5,23 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findNginx } from '../../src/demo/nginx-front.js';
 import { skippedBecause } from '../helpers/lb-support.js';
-import { runBin, startBin, type RunningBin } from '../helpers/spawn.js';
-
-/** Resolves once the bin's stdout contains `text`. */
-function stdoutContains(running: RunningBin, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!running.stdout().includes(text)) return;
-      running.child.stdout!.off('data', check);
-      running.child.off('exit', exited);
-      resolve();
-    };
-    const exited = (): void => reject(new Error(`exited before printing ${JSON.stringify(text)}:\n${running.stdout()}\n${running.stderr()}`));
-    running.child.stdout!.on('data', check);
-    running.child.once('exit', exited);
-    check();
-  });
-}
+import { runBin, startBin } from '../helpers/spawn.js';
 
 function alive(pid: number): boolean {
   try {
@@ -58,7 +42,7 @@ describe('nacos-doctor demo', () => {
     try {
       const running = startBin('nacos-doctor', ['demo'], { TMPDIR: tmp });
       // The first check starts once the simulator, nacos-proxy and nginx all run.
-      await stdoutContains(running, '== 1. ');
+      await running.waitForStdout((stdout) => stdout.includes('== 1. '));
       const [front] = (await readdir(tmp)).filter((name) => name.startsWith('nacos-doctor-demo-'));
       nginxPid = Number((await readFile(join(tmp, front!, 'nginx.pid'), 'utf8')).trim());
       expect(alive(nginxPid)).toBe(true);

@@ -15,11 +15,24 @@ function freeBase(nodes: number, host = '127.0.0.1'): Promise<number> {
   return findFreeBasePort({ host, roles: SIM_ROLES, extraOffsets });
 }
 
-/** Starts the nacos-sim bin and waits until it is ready; it is killed when `use` is done. */
+/** Whether stdout holds the whole description of the cluster: its JSON, or the text up to the serverAddr line. */
+function describedCluster(stdout: string): boolean {
+  if (/serverAddr=[^\n]*\n$/.test(stdout)) return true;
+  try {
+    JSON.parse(stdout);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the nacos-sim bin and waits until it is ready and has described the cluster; it is killed when `use` is done. */
 async function withSim(args: readonly string[], use: (sim: RunningBin) => Promise<void>): Promise<void> {
   const sim = startBin('nacos-sim', args);
   try {
+    // stdout and stderr are separate pipes: the ready log line says nothing about stdout.
     await sim.waitForLog((line) => line.msg === 'nacos-sim ready');
+    await sim.waitForStdout(describedCluster);
     await use(sim);
   } finally {
     sim.child.kill('SIGKILL');

@@ -26,6 +26,8 @@ export interface RunningBin {
   waitForLog(predicate: (line: LogLine) => boolean, since?: number): Promise<LogLine>;
   /** Resolves with stdout once it holds a complete line (stdout and stderr are separate pipes: no order between them). */
   firstStdoutLine(): Promise<string>;
+  /** Resolves with stdout once `complete` says all of it has arrived (a write may come in several chunks). */
+  waitForStdout(complete: (stdout: string) => boolean): Promise<string>;
   readonly exited: Promise<RunResult>;
 }
 
@@ -40,14 +42,25 @@ export function startBin(name: 'nacos-proxy' | 'nacos-doctor' | 'nacos-sim', arg
   let partial = '';
   const logs: LogLine[] = [];
   const waiters: { predicate: (line: LogLine) => boolean; since: number; resolve: (line: LogLine) => void; reject: (e: Error) => void }[] = [];
-  const stdoutLine = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const newline = stdout.indexOf('\n');
-      if (newline >= 0) resolve(stdout.slice(0, newline));
-    });
-    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${String(code ?? signal)}) before a line on stdout`)));
+  const stdoutWaiters: { complete: (text: string) => boolean; resolve: (text: string) => void }[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const waiter of [...stdoutWaiters]) {
+      if (waiter.complete(stdout)) {
+        stdoutWaiters.splice(stdoutWaiters.indexOf(waiter), 1);
+        waiter.resolve(stdout);
+      }
+    }
   });
+  const waitForStdout = (complete: (text: string) => boolean): Promise<string> => {
+    if (complete(stdout)) return Promise.resolve(stdout);
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`${name} already exited; stdout:\n${stdout}`));
+    return new Promise((resolve, reject) => {
+      stdoutWaiters.push({ complete, resolve });
+      child.once('exit', (code, signal) => reject(new Error(`${name} exited (${String(code ?? signal)}) before the awaited stdout; stdout:\n${stdout}`)));
+    });
+  };
+  const stdoutLine = waitForStdout((text) => text.includes('\n')).then((text) => text.slice(0, text.indexOf('\n')));
   // Tests that never ask for it must not see its rejection as unhandled.
   stdoutLine.catch(() => {});
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -79,6 +92,7 @@ export function startBin(name: 'nacos-proxy' | 'nacos-doctor' | 'nacos-sim', arg
     logs,
     exited,
     firstStdoutLine: () => stdoutLine,
+    waitForStdout,
     waitForLog: (predicate, since = 0) => {
       const seen = logs.slice(since).find(predicate);
       if (seen) return Promise.resolve(seen);
