@@ -24,8 +24,9 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  // Never blocks the forwarding hot path nor exit, and gives up once stderr's reader has gone
-  // (output-stream.ts); main() waits a bounded time for queued lines before the process exits.
+  // Never blocks the forwarding hot path nor exit when stderr is a pipe or a file, and gives up
+  // once stderr's reader has gone (output-stream.ts); main() waits a bounded time for queued
+  // lines before the process exits.
   const destination = options.destination ?? guardedStdio().stderr;
   return pino(
     {

@@ -9,6 +9,7 @@
  * write without blocking and queue the rest, and a closed reader surfaces as an 'error' event
  * that we turn into "stop writing here".
  */
+import { createWriteStream, fstatSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 
 /** What the bins write to: process.stdout or process.stderr (tests pass their own). */
@@ -108,6 +109,23 @@ export class GuardedOutput {
   }
 }
 
+/**
+ * What to write descriptor `fd` through. Node writes to a regular file synchronously
+ * (`2>>proxy.log`, systemd's `StandardError=append:`), which would put a write(2) per log line
+ * on the event loop that also moves the proxy's bytes; a file gets an fs.WriteStream instead,
+ * whose writes run off the loop, in order. Pipes and terminals keep Node's own stream (pipes
+ * already queue without blocking; a terminal is a person watching).
+ */
+export function stdioTarget(stream: OutputTarget, fd: number): OutputTarget {
+  let isFile = false;
+  try {
+    isFile = fstatSync(fd).isFile();
+  } catch {
+    return stream;
+  }
+  return isFile ? createWriteStream('', { fd, autoClose: false }) : stream;
+}
+
 /** Log lines a stderr reader may fall behind by before lines are dropped. */
 const MAX_QUEUED_LOG_BYTES = 4 * 1024 * 1024;
 
@@ -118,7 +136,7 @@ export function guardedStdio(): { stdout: GuardedOutput; stderr: GuardedOutput }
   stdio ??= {
     // Results are never dropped: a slow reader of a report or a generated config gets all of it.
     stdout: new GuardedOutput(process.stdout),
-    stderr: new GuardedOutput(process.stderr, { maxQueuedBytes: MAX_QUEUED_LOG_BYTES }),
+    stderr: new GuardedOutput(stdioTarget(process.stderr, 2), { maxQueuedBytes: MAX_QUEUED_LOG_BYTES }),
   };
   return stdio;
 }

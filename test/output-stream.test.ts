@@ -1,8 +1,11 @@
 /** GuardedOutput against real Writable streams: a reader that has gone, one that falls behind. */
 import { once } from 'node:events';
+import { closeSync, openSync, readFileSync, WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { GuardedOutput } from '../src/output-stream.js';
+import { GuardedOutput, stdioTarget } from '../src/output-stream.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
 /** A stream whose writes complete only when `release()` is called, like a pipe nobody reads. */
 function stalledStream(): { stream: Writable; written: string[]; release(): void } {
@@ -80,5 +83,30 @@ describe('GuardedOutput', () => {
     const output = new GuardedOutput(stream);
     expect(output.write('x\n')).toBe(false);
     expect(output.broken).toBe(true);
+  });
+});
+
+describe('stdioTarget', () => {
+  const dir = useTempDir('stdio-target-');
+
+  it('writes a regular file through an fs.WriteStream (off the event loop), every line in order', async () => {
+    const file = join(dir(), 'proxy.log');
+    const fd = openSync(file, 'a');
+    try {
+      const target = stdioTarget(process.stderr, fd);
+      expect(target).toBeInstanceOf(WriteStream);
+      const output = new GuardedOutput(target);
+      const lines = Array.from({ length: 500 }, (_, i) => `line ${i}\n`);
+      for (const line of lines) output.write(line);
+      await output.flushed(5000);
+      expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('keeps the given stream for anything that is not a regular file', () => {
+    const pipeLike = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    expect(stdioTarget(pipeLike, -1)).toBe(pipeLike);
   });
 });
