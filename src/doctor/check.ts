@@ -13,7 +13,7 @@ import { advice } from './advice.js';
 import type { CheckOptions } from './check-options.js';
 import { isObserving, type AnyObservingProbe, type Observations, type Probe, type ProbeContext, type Target } from './probe.js';
 import { PROBES } from './probes.js';
-import type { Resolver } from './probes/dns.js';
+import type { Resolver } from '../net/resolve.js';
 import { worstStatus, type Finding, type Report, type Section } from './report.js';
 import { expandAddress, targetKey, type ExpandedTarget } from './targets.js';
 

@@ -6,7 +6,8 @@
  */
 import { formatHostPort, normalizeIp, type ServerAddress } from '../address.js';
 import type { Target } from './probe.js';
-import { needsLookup, resolveHost, type DnsObservation, type Resolver } from './probes/dns.js';
+import type { Resolver } from '../net/resolve.js';
+import { needsLookup, observeDns, type DnsObservation } from './probes/dns.js';
 
 export interface ExpandedTarget {
   readonly target: Target;
@@ -40,5 +41,5 @@ export function expandAddress(
   run: { timeoutMs: number; signal: AbortSignal; resolver?: Resolver },
 ): ExpandedTarget[] | Promise<ExpandedTarget[]> {
   if (!needsLookup(address.host)) return targetsOf(address, contextPath);
-  return resolveHost(address.host, run).then((dns) => targetsOf(address, contextPath, dns));
+  return observeDns(address.host, run).then((dns) => targetsOf(address, contextPath, dns));
 }

@@ -20,7 +20,7 @@ export interface CheckSettings {
  */
 export async function checkTcp(host: string, port: number, timeoutMs: number, signal: AbortSignal, resolver: Resolver = systemResolver): Promise<string | undefined> {
   try {
-    const socket = await connectInOrder(host, port, timeoutMs, (ip, ipPort, share) => dial({ host: ip, port: ipPort, timeoutMs: share, signal }), resolver);
+    const socket = await connectInOrder(host, port, timeoutMs, (ip, ipPort, share) => dial({ host: ip, port: ipPort, timeoutMs: share, signal }), { resolver, signal });
     socket.destroy();
     return undefined;
   } catch (error) {

@@ -173,7 +173,7 @@ export class NacosProxy {
     const { host, port } = this.#options.listen;
     if (host === undefined) return this.#options.listen;
     try {
-      return { host: (await resolveHost(host, port, this.#resolver))[0]!, port };
+      return { host: (await resolveHost(host, port, { timeoutMs: this.#options.connectTimeout, resolver: this.#resolver }))[0]!, port };
     } catch (error) {
       throw new ListenError(`--listen ${formatHostPort(host, port)}: ${describeError(error)}; give an IP address or a name this host resolves`, { cause: error });
     }
@@ -279,7 +279,7 @@ export class NacosProxy {
         now: this.#now,
         // Resolved and tried address by address exactly as the health checks do (net/resolve.ts).
         dial: (member, memberRole) =>
-          connectInOrder(member.host, member.portOf(memberRole), this.#options.connectTimeout, (ip, port, timeoutMs) => client.connect(ip, port, timeoutMs), this.#resolver),
+          connectInOrder(member.host, member.portOf(memberRole), this.#options.connectTimeout, (ip, port, timeoutMs) => client.connect(ip, port, timeoutMs), { resolver: this.#resolver }),
       },
     ).then(
       ({ member }) => this.#startSession(session, member),

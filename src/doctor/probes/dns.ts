@@ -3,8 +3,8 @@
  * (getaddrinfo, so /etc/hosts counts). Each record becomes its own target: a client may land
  * on any of them, so each is checked. IP literals need no lookup.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { lookupWithin, type LookupOptions } from '../../net/resolve.js';
 import { attempt, formatMs, type Outcome } from '../failure.js';
 import type { Observations, ReasoningProbe, Target } from '../probe.js';
 import type { Finding } from '../report.js';
@@ -15,36 +15,9 @@ export interface DnsObservation {
   readonly lookup: Outcome<readonly string[]>;
 }
 
-export type Resolver = (host: string) => Promise<readonly string[]>;
-
-/** The system resolver, every address family, in the order it returns them. */
-export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((record) => record.address);
-
-/** Looks `host` up within `timeoutMs` (getaddrinfo itself has no deadline). */
-export async function resolveHost(host: string, options: { timeoutMs: number; signal: AbortSignal; resolver?: Resolver }): Promise<DnsObservation> {
-  const resolver = options.resolver ?? systemResolver;
-  const outcome = await attempt(
-    () =>
-      new Promise<readonly string[]>((resolve, reject) => {
-        const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
-        const onAbort = (): void =>
-          reject(Object.assign(new Error(`no answer for ${host} within ${options.timeoutMs}ms`), { code: options.signal.aborted ? 'ABORT_ERR' : 'ETIMEOUT' }));
-        if (deadline.aborted) return onAbort();
-        deadline.addEventListener('abort', onAbort, { once: true });
-        resolver(host).then(
-          (records) => {
-            deadline.removeEventListener('abort', onAbort);
-            if (records.length === 0) reject(Object.assign(new Error(`${host} has no A or AAAA record`), { code: 'ENODATA' }));
-            else resolve([...new Set(records)]);
-          },
-          (error: unknown) => {
-            deadline.removeEventListener('abort', onAbort);
-            reject(error);
-          },
-        );
-      }),
-  );
-  return { host, lookup: outcome };
+/** Looks `host` up within `timeoutMs`, as nacos-proxy does (net/resolve.ts). */
+export async function observeDns(host: string, options: LookupOptions & { readonly signal: AbortSignal }): Promise<DnsObservation> {
+  return { host, lookup: await attempt(() => lookupWithin(host, options)) };
 }
 
 export function needsLookup(host: string): boolean {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDns, resolveHost } from '../../../src/doctor/probes/dns.js';
+import { classifyDns, observeDns } from '../../../src/doctor/probes/dns.js';
 import { target } from '../factories.js';
 
 describe('dns', () => {
   it('resolves every record, and gives up at the timeout', async () => {
     const signal = new AbortController().signal;
-    const found = await resolveHost('nacos.example', { timeoutMs: 1000, signal, resolver: async () => ['10.0.0.1', '10.0.0.2', '10.0.0.1'] });
+    const found = await observeDns('nacos.example', { timeoutMs: 1000, signal, resolver: async () => ['10.0.0.1', '10.0.0.2', '10.0.0.1'] });
     expect(found.lookup).toMatchObject({ ok: true, value: ['10.0.0.1', '10.0.0.2'] });
-    const never = await resolveHost('slow.example', { timeoutMs: 20, signal, resolver: () => new Promise(() => {}) });
+    const never = await observeDns('slow.example', { timeoutMs: 20, signal, resolver: () => new Promise(() => {}) });
     expect(never.lookup).toMatchObject({ ok: false, failure: { errno: 'ETIMEOUT' } });
   });
 
