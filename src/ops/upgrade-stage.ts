@@ -7,7 +7,8 @@
  * `upgrade` command.
  */
 import type { DataMap, Finding, Report, Section } from '../doctor/report.js';
-import { ROLE_OFFSETS, formatOffset, isValidPort } from '../ports.js';
+import { formatOffset, isValidPort, mainPortOf } from '../ports.js';
+import { startsWithSettings } from '../doctor/h2-fingerprint.js';
 import type { ClusterNode } from '../nacos/cluster-nodes.js';
 import type { ServerState } from '../nacos/server-state.js';
 import { compareVersions, parseNacosVersion, versionInRange, type NacosVersion } from '../nacos/server-version.js';
@@ -85,6 +86,8 @@ interface ErrorLike {
   readonly message?: unknown;
   readonly serverStatus?: unknown;
   readonly detail?: unknown;
+  /** The first bytes of an answer that was not HTTP, hex (NacosHttpClient keeps them). */
+  readonly received?: unknown;
 }
 
 function versionOf(observation: MemberObservation, nodes: readonly ClusterNode[] | undefined): NacosVersion | undefined {
@@ -130,8 +133,12 @@ export function memberStatus(observation: MemberObservation, nodes?: readonly Cl
   if (observation.metricsError === undefined) return { kind: 'absent', version, ...absentWhy(version) };
   const error = observation.metricsError as ErrorLike;
   const message = typeof error.message === 'string' ? error.message : String(observation.metricsError);
-  // Node's HTTP/1 parser fails on the HTTP/2 SETTINGS frame a gRPC port sends first (HPE_INVALID_CONSTANT and kin).
-  if (typeof error.errno === 'string' && error.errno.startsWith('HPE_')) return { kind: 'not-nacos', message, grpcPort: true };
+  // Node's HTTP/1 parser fails (HPE_INVALID_CONSTANT and kin) on whatever is not HTTP/1; a gRPC
+  // port is the one that answered with an HTTP/2 SETTINGS frame.
+  if (typeof error.errno === 'string' && error.errno.startsWith('HPE_')) {
+    const grpcPort = typeof error.received === 'string' && startsWithSettings(Buffer.from(error.received, 'hex'));
+    return { kind: 'not-nacos', message, grpcPort };
+  }
   switch (error.code) {
     case 'ERR_NACOS_DOWN':
       return { kind: 'down', serverStatus: String(error.serverStatus ?? 'DOWN'), detail: typeof error.detail === 'string' ? error.detail : undefined };
@@ -248,7 +255,7 @@ function memberFinding(status: MemberStatus, mainPort: number): Finding {
           '(also NACOS_USERNAME/NACOS_PASSWORD, NACOS_ACCESS_TOKEN); "unknown user!" means the user or password is wrong',
       };
     case 'not-nacos': {
-      const grpcMain = mainPort - ROLE_OFFSETS['client-grpc'];
+      const grpcMain = mainPortOf(mainPort, 'client-grpc');
       return status.grpcPort
         ? {
             check: 'upgrade.member',

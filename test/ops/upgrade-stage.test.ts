@@ -170,9 +170,15 @@ describe('upgradeReport', () => {
   });
 
   it('tells a gRPC port and a server without Nacos APIs from a member, and fails them', () => {
-    const http2 = new NacosNetworkError('ERR_CONNECT', { errno: 'HPE_INVALID_CONSTANT', phase: 'response', url: 'u', message: 'GET http://h:9848/nacos/v1/console/server/state failed: HPE_INVALID_CONSTANT (Parse Error: Expected HTTP/)' });
-    const grpc = upgradeReport({ members: [{ address: 'h:9848', member: { host: 'h', port: 9848 }, metricsError: http2 }] });
+    const notHttp = (received: string): NacosNetworkError =>
+      new NacosNetworkError('ERR_CONNECT', { errno: 'HPE_INVALID_CONSTANT', phase: 'response', url: 'u', message: 'GET http://h:9848/nacos/v1/console/server/state failed: HPE_INVALID_CONSTANT (Parse Error: Expected HTTP/)', received });
+    // grpc-java's first bytes: its SETTINGS frame (NACOS-FACTS §5.3).
+    const settings = '00001204000000000000037fffffff000400100000000600002000';
+    const grpc = upgradeReport({ members: [{ address: 'h:9848', member: { host: 'h', port: 9848 }, metricsError: notHttp(settings) }] });
     expect(grpc.sections[0]!.findings[0]).toMatchObject({ status: 'fail', cause: 'GRPC_PORT_GIVEN', title: 'not a Nacos main port: 9848 answered in HTTP/2, not HTTP/1.1', fix: 'give the main port: 8848 (9848 - 1000)' });
+    // Something else that is not HTTP (an SSH banner) is not called a gRPC port.
+    const ssh = upgradeReport({ members: [{ address: 'h:9848', member: { host: 'h', port: 9848 }, metricsError: notHttp(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n').toString('hex')) }] });
+    expect(ssh.sections[0]!.findings[0]).toMatchObject({ status: 'fail', cause: 'NOT_NACOS' });
     const plain = upgradeReport({ members: [member('h', { metricsError: httpError(404, 'Not Found') })] });
     expect(plain.sections[0]!.findings[0]).toMatchObject({ status: 'fail', cause: 'NOT_NACOS', fix: expect.stringContaining('--context-path') });
     expect(plain.summary![0]).toMatchObject({ check: 'upgrade.stage', status: 'warn', title: expect.stringContaining('upgrade state unknown') });
