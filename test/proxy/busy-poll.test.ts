@@ -43,14 +43,16 @@ describe('busy polling on the splice path', () => {
     expect(harness.proxy.busyPollWindow()).toBe(0);
     await pingPong(client, 50);
     const window = harness.proxy.busyPollWindow()!;
-    expect(window).toBeGreaterThan(0);
+    // Round trips through a forwarder take tens of microseconds: the window has doubled past its first step.
+    expect(window).toBeGreaterThan(10);
     expect(window).toBeLessThanOrEqual(CEILING_US);
     expect(proxyStatus(harness.proxy).busyPoll).toEqual({ ceilingMicroseconds: CEILING_US, windowMicroseconds: window });
-    // A gap beyond the ceiling resets the window (polling would have been wasted); the answer,
-    // back within the ceiling, then opens it again at its first step of 10 µs.
+    // A gap beyond the ceiling resets the window (polling would have been wasted). The answer
+    // to that ping may open it again, but only by its first step of 10 µs: whatever the
+    // machine's load, the window is no longer what the back-to-back messages had grown it to.
     await delay((CEILING_US / 1000) * 5);
     await pingPong(client, 1);
-    expect(harness.proxy.busyPollWindow()).toBe(10);
+    expect(harness.proxy.busyPollWindow()).toBeLessThanOrEqual(10);
   });
 
   it('never polls with --busy-poll 0, and a reload turns it off', async () => {
