@@ -78,9 +78,14 @@ export function canonicalHost(host: string): string {
   return ip.toLowerCase().replace(/\.$/, '');
 }
 
-/** `localhost` (and `*.localhost`), 127.0.0.0/8 and ::1: this machine, whatever the spelling. */
-export function isLoopbackHost(host: string): boolean {
+/**
+ * `localhost` (and `*.localhost`), 127.0.0.0/8 and ::1: this machine, whatever the spelling.
+ * With `wildcard`, also 0.0.0.0 and ::, which reach this machine when dialled (a listener on
+ * them takes connections to every local address).
+ */
+export function isLoopbackHost(host: string, options: { wildcard?: boolean } = {}): boolean {
   const canonical = canonicalHost(host);
+  if (options.wildcard === true && (canonical === '0.0.0.0' || canonical === '::')) return true;
   return canonical === 'localhost' || canonical.endsWith('.localhost') || canonical === '::1' || (isIP(canonical) === 4 && canonical.startsWith('127.'));
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressError } from '../src/errors.js';
 import {
   formatHostPort,
+  isLoopbackHost,
   isValidHost,
   normalizeIp,
   parseCidr,
@@ -126,5 +127,13 @@ describe('helpers', () => {
     expect(parseCidr('::1')).toEqual({ address: '::1', prefix: 128, family: 'ipv6' });
     expect(() => parseCidr('10.0.0.0/33')).toThrow(/prefix length "33" must be 0-32/);
     expect(() => parseCidr('nacos/8')).toThrow(/"nacos" is not an IP address/);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('is this machine whatever the spelling; the wildcards only when asked', () => {
+    expect(['localhost', 'nacos.localhost', '127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'].map((host) => isLoopbackHost(host))).toEqual(Array(7).fill(true));
+    expect(['10.0.0.1', 'nacos-0', '::2', '0.0.0.0', '::'].map((host) => isLoopbackHost(host))).toEqual(Array(5).fill(false));
+    expect(['0.0.0.0', '::', '0:0:0:0:0:0:0:0'].map((host) => isLoopbackHost(host, { wildcard: true }))).toEqual([true, true, true]);
   });
 });

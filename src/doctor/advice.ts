@@ -4,8 +4,7 @@
  * (rendered by src/generate, so ports are never derived twice). Drawn from the failure catalogue
  * of NACOS-FACTS §4 and the nginx facts of §5. Pure.
  */
-import { formatHostPort, normalizeIp } from '../address.js';
-import { isLoopbackHost } from '../net/loopback.js';
+import { formatHostPort, isLoopbackHost, normalizeIp } from '../address.js';
 import { renderRunFlags } from '../generate/docker.js';
 import { resolveDockerOptions } from '../generate/docker-options.js';
 import { resolveNginxOptions } from '../generate/nginx-options.js';

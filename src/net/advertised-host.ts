@@ -6,14 +6,12 @@
  */
 import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { normalizeIp } from '../address.js';
+import { canonicalHost, normalizeIp } from '../address.js';
 
 export type InterfaceTable = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
 export function isWildcardHost(host: string): boolean {
-  const ip = normalizeIp(host);
-  if (isIP(ip) === 4) return ip === '0.0.0.0';
-  return isIP(ip) === 6 && ip.split(':').every((group) => /^0*$/.test(group));
+  return ['0.0.0.0', '::'].includes(canonicalHost(host));
 }
 
 function firstExternal(interfaces: InterfaceTable, family: 'IPv4' | 'IPv6'): string | undefined {

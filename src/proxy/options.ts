@@ -4,8 +4,7 @@
  * Resolution is pure: raw values in, a frozen ProxyOptions out, or a UsageError naming the
  * source and the bad value.
  */
-import { isLoopbackHost } from '../net/loopback.js';
-import { formatHostPort, parseCidr, parseHostPort, parseListenAddress, splitList, type Cidr, type HostPort, type ListenAddress } from '../address.js';
+import { formatHostPort, isLoopbackHost, parseCidr, parseHostPort, parseListenAddress, splitList, type Cidr, type HostPort, type ListenAddress } from '../address.js';
 import { parseDuration } from '../duration.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { closestMatch } from '../text.js';
@@ -476,7 +475,8 @@ function validatePorts(options: ProxyOptions): void {
     } catch (error) {
       throw new UsageError(`--upstream ${formatHostPort(member.host, member.port)}: ${(error as Error).message}`, { code: 'ERR_PORT_RANGE' });
     }
-    const sameHost = options.listen.host === undefined ? isLoopbackHost(member.host) : options.listen.host === member.host || isLoopbackHost(member.host) && isLoopbackHost(options.listen.host);
+    const thisHost = (host: string): boolean => isLoopbackHost(host, { wildcard: true });
+    const sameHost = options.listen.host === undefined ? thisHost(member.host) : options.listen.host === member.host || (thisHost(member.host) && thisHost(options.listen.host));
     if (sameHost && member.port === options.listen.port) {
       throw new UsageError(
         `--upstream ${formatHostPort(member.host, member.port)} is this proxy's own --listen address: it would forward to itself; listen on another base port`,
