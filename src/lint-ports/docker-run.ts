@@ -4,7 +4,7 @@
  * and NACOS_APPLICATION_PORT. Pure.
  */
 import type { Finding } from '../doctor/report.js';
-import { DEFAULT_MAIN_PORT } from '../ports.js';
+import { DEFAULT_MAIN_PORT, ROLE_OFFSETS, isValidPort } from '../ports.js';
 import { problem } from './advice.js';
 import { analyzeGroup, memberMainPort, type FixStyle } from './mapping.js';
 import { readPublished } from './published-ports.js';
@@ -127,7 +127,7 @@ function lintOne(command: ContainerCommand, subject: string, source: CommandSour
       problem('RANDOM_HOST_PORT', {
         status: 'fail',
         title: `${subject}: -P publishes every exposed port on a random host port`,
-        fix: `publish fixed ports instead, e.g.  -p ${main}:${main} -p ${main + 1000}:${main + 1000}  (nacos-doctor docker --host-port ${main} --container-port ${main} prints them)`,
+        fix: `publish fixed ports instead${fixedPortsExample(main)}  (nacos-doctor docker --host-port ${main} --container-port ${main} prints them)`,
         file: source.file,
         line: line(options.publishAll.line),
       }),
@@ -161,4 +161,10 @@ export function lintDockerRun(text: string, source: CommandSource): Finding[] {
     const subject = name !== undefined ? `container ${name}` : commands.length > 1 ? `docker run${where}` : 'container';
     return lintOne(command, subject, source);
   });
+}
+
+/** `, e.g.  -p 8848:8848 -p 9848:9848` for a main port whose gRPC port exists; nothing otherwise. */
+function fixedPortsExample(main: number): string {
+  const grpc = main + ROLE_OFFSETS['client-grpc'];
+  return isValidPort(grpc) ? `, e.g.  -p ${main}:${main} -p ${grpc}:${grpc}` : '';
 }

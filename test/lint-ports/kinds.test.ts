@@ -30,6 +30,9 @@ describe('docker run', () => {
 
   it('flags -P and accepts host networking', () => {
     expect(causes('docker run -P nacos/nacos-server')).toEqual(['fail RANDOM_HOST_PORT 1']);
+    expect(findings('docker run -P nacos/nacos-server')[0]!.fix).toContain('e.g.  -p 8848:8848 -p 9848:9848');
+    // A main port whose +1000 would pass 65535 gets no example ports that cannot exist.
+    expect(findings('docker run -P -e NACOS_APPLICATION_PORT=65000 --expose 65000 nacos/nacos-server')[0]!.fix).not.toMatch(/66000/);
     expect(causes('podman run --network host nacos/nacos-server')).toEqual(['ok ports.host-network 1']);
   });
 
