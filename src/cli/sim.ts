@@ -111,8 +111,8 @@ function wholeNumber(value: unknown, flag: string, range: string): number {
 }
 
 /** Shortest durations the CLI accepts: shorter makes members poll or push in a tight loop. */
-export const MIN_CLIENT_DETECTION_MS = 1000;
-export const MIN_CACHE_MILLIS = 1000;
+const MIN_CLIENT_DETECTION_MS = 1000;
+const MIN_CACHE_MILLIS = 1000;
 
 function durationAtLeast(value: unknown, flag: string, minimumMs: number, nacosDefault: string): number {
   const ms = parseDuration(String(value), `--${flag}`);

@@ -21,7 +21,7 @@ export interface ContainerCommand {
 }
 
 /** Every docker/podman run or create command in `text`, wherever it stands in a script. */
-export function containerCommands(text: string): ContainerCommand[] {
+function containerCommands(text: string): ContainerCommand[] {
   return splitCommands(text).flatMap((words) => {
     let index = 0;
     let sudo = false;

@@ -73,7 +73,7 @@ export interface LintInput {
   readonly includes?: NginxIncludes;
 }
 
-export const PASTED_SOURCE = '<argument>';
+const PASTED_SOURCE = '<argument>';
 
 export function lintPorts(input: LintInput): Section {
   const binary = binaryReason(input.text);

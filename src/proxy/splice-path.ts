@@ -16,7 +16,7 @@ import type { CloseReason } from './close-reasons.js';
 import type { AcceptedClient, ClientClose, DataPath, Listeners, LiveBytes } from './data-path.js';
 import { listenError } from './listener-group.js';
 
-export interface NativeEngineModule {
+interface NativeEngineModule {
   createEngine(
     onAccept: (listener: number, slot: number, ip: string, port: number) => void,
     onConnect: (slot: number, error: string | null) => void,

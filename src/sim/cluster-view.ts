@@ -29,7 +29,7 @@ export function raftLeader(members: readonly ClusterMemberView[]): ClusterMember
  * 2.x member sets, with `grpcReportEnabled` from 2.2.1 and the naming ability from 2.0.4
  * (RemoteAbilityInitializer, NamingAbilityInitializer; `exampleAbility` is 2.0.0-2.0.3's placeholder).
  */
-export function memberAbilities(version: string): object | undefined {
+function memberAbilities(version: string): object | undefined {
   if (!isAtLeast(version, '2.0.0')) return undefined;
   return {
     remoteAbility: { supportRemoteConnection: true, ...(isAtLeast(version, '2.2.1') ? { grpcReportEnabled: true } : {}) },

@@ -45,8 +45,8 @@ function notANumber(value: string): InvalidRequestError {
 }
 
 /** Instance weights Nacos accepts (naming Constants.MIN_WEIGHT_VALUE / MAX_WEIGHT_VALUE). */
-export const MIN_WEIGHT = 0;
-export const MAX_WEIGHT = 10_000;
+const MIN_WEIGHT = 0;
+const MAX_WEIGHT = 10_000;
 
 /** `weight` as Double.parseDouble reads it (default 1), within Nacos' range. */
 export function parseWeight(value: string | null): number {

@@ -55,7 +55,7 @@ export function requestToken(request: SimHttpRequest): string | undefined {
  * ApiCompatibilityFilter's 410 text (NACOS-FACTS.md §2.3): the replacement API is named with the
  * literal placeholder `${contextPath:nacos}` before its path, as Nacos prints it.
  */
-export function deprecationMessage(route: HttpRoute): string {
+function deprecationMessage(route: HttpRoute): string {
   const [method, path] = (route.replacement ?? `${route.method} /v3`).split(' ');
   return `Current API will be deprecated, please use API(s) \`${method} \${contextPath:nacos}${path}\` instead, or set \`nacos.core.api.compatibility.console.enabled=true\` in application.properties.`;
 }

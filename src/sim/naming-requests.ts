@@ -33,9 +33,9 @@ function pushedInfo(context: SimContext, key: ServiceKey, clusters = '', healthy
 }
 
 /** NamingRemoteConstants: the `type` values the instance handlers accept. */
-export const REGISTER_INSTANCE = 'registerInstance';
-export const DE_REGISTER_INSTANCE = 'deregisterInstance';
-export const BATCH_REGISTER_INSTANCE = 'batchRegisterInstance';
+const REGISTER_INSTANCE = 'registerInstance';
+const DE_REGISTER_INSTANCE = 'deregisterInstance';
+const BATCH_REGISTER_INSTANCE = 'batchRegisterInstance';
 
 /**
  * A request `type` the handler does not know, or none. NACOS-FACTS.md §1.5 lists no code for

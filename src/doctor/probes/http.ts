@@ -36,7 +36,7 @@ export const READINESS_PATHS: Readonly<Record<ReadinessApi, string>> = {
 };
 
 export const STATE_PATHS = { v1: '/v1/console/server/state', v3: '/v3/admin/core/state' } as const;
-export const NAMING_METRICS_PATHS = { v1: '/v1/ns/operator/metrics', v3: '/v3/admin/ns/ops/metrics' } as const;
+const NAMING_METRICS_PATHS = { v1: '/v1/ns/operator/metrics', v3: '/v3/admin/ns/ops/metrics' } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
