@@ -244,15 +244,20 @@ export class NacosProxy {
   }
 
   #onClient(role: Role, client: AcceptedClient): void {
+    const fromIp = this.#perIp.get(client.ip) ?? 0;
     if (this.#state === 'starting') {
-      this.#waiting.push({ role, client });
-      return;
+      // Waiting clients count against the limits, so startup cannot queue more than they allow;
+      // whoever would be refused anyway is refused now, not after the health round.
+      const waitingFromIp = this.#waiting.filter((waiting) => waiting.client.ip === client.ip).length;
+      if (this.#access.admit(client.ip, this.#sessions.size + this.#waiting.length, fromIp + waitingFromIp) === 'ok') {
+        this.#waiting.push({ role, client });
+        return;
+      }
     }
     const totals = this.#totals.get(role)!;
     totals.accepted += 1;
-    const fromIp = this.#perIp.get(client.ip) ?? 0;
     // Between closing the listeners and this callback a drain may have begun: refuse as drained.
-    const admission = this.#state === 'running' ? this.#access.admit(client.ip, this.#sessions.size, fromIp) : 'drained';
+    const admission = this.#state === 'draining' || this.#state === 'closed' ? 'drained' : this.#access.admit(client.ip, this.#sessions.size + this.#waiting.length, fromIp);
     const session: Session = {
       id: this.#nextId++,
       role,

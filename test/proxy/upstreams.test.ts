@@ -191,6 +191,30 @@ describe.each(DATA_PATHS)('active health checks on data path %s', (dataPath) => 
     early.destroy();
   });
 
+  it('refuses at once, during the first round of checks, the clients the limits or the deny list would refuse anyway', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const [m1] = await members(1, ['main']);
+    const harness = await startProxy(
+      [{ host: '127.0.0.1', base: hole.port }, m1!],
+      { roles: ['main'], healthInterval: 60_000, healthTimeout: 20_000, maxConnections: 1, dataPath },
+      '127.0.0.1',
+      { start: false },
+    );
+    cleanups.push(() => harness.close());
+    await harness.proxy.listen();
+    const started = harness.proxy.start();
+    const early = await harness.dial('main');
+    // The round takes up to 20 s (the black hole); the second client is over --max-connections
+    // with the first one waiting, and is reset without waiting for the round.
+    expect(await connectOutcome(harness.port('main'))).toBe('ECONNRESET');
+    expect(await harness.log.waitFor((line) => line.msg === 'connection refused')).toMatchObject({ reason: 'limit' });
+    expect(harness.proxy.state).toBe('starting');
+    early.destroy();
+    await harness.close();
+    await started.catch(() => {});
+  });
+
   it('starts with an unreachable member marked down instead of failing', async () => {
     const [m1, m2] = await members(2, ['main']);
     await m2!.stop();
