@@ -56,8 +56,16 @@ export function startBin(name: 'nacos-proxy' | 'nacos-doctor' | 'nacos-sim', arg
     if (complete(stdout)) return Promise.resolve(stdout);
     if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`${name} already exited; stdout:\n${stdout}`));
     return new Promise((resolve, reject) => {
-      stdoutWaiters.push({ complete, resolve });
-      child.once('exit', (code, signal) => reject(new Error(`${name} exited (${String(code ?? signal)}) before the awaited stdout; stdout:\n${stdout}`)));
+      const exited = (code: number | null, signal: NodeJS.Signals | null): void =>
+        reject(new Error(`${name} exited (${String(code ?? signal)}) before the awaited stdout; stdout:\n${stdout}`));
+      child.once('exit', exited);
+      stdoutWaiters.push({
+        complete,
+        resolve: (text) => {
+          child.off('exit', exited);
+          resolve(text);
+        },
+      });
     });
   };
   const stdoutLine = waitForStdout((text) => text.includes('\n')).then((text) => text.slice(0, text.indexOf('\n')));
