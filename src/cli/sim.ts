@@ -15,7 +15,7 @@ import type { MemberFaults, MemberSettingsInput, UpgradeState } from '../sim/mem
 import { DEFAULT_NACOS_VERSION, hasUpgradeOpsMetrics, parseNacosVersion } from '../sim/nacos-version.js';
 import type { SimTiming } from '../sim/sim-context.js';
 import { UPGRADE_PRESETS } from '../sim/upgrade-presets.js';
-import { closestMatch } from '../text.js';
+import { closestMatch, plural } from '../text.js';
 import { printError, type CliIo } from './io.js';
 import { parseArgs, withStandardFlags, type ParsedArgs } from './parse.js';
 
@@ -238,7 +238,7 @@ export function describeCluster(cluster: SimCluster, json: boolean, upgrades: re
   if (json) return JSON.stringify({ serverAddr: cluster.serverAddr, members });
   const versions = [...new Set(cluster.members.map((member) => member.settings.version))];
   const listening = members[0]!.listenHost === members[0]!.host ? '' : `, listening on ${members[0]!.listenHost}`;
-  const lines = [`nacos-sim: ${members.length} member${members.length === 1 ? '' : 's'} playing Nacos ${versions.join(', ')}, sharing one store${listening}`];
+  const lines = [`nacos-sim: ${plural(members.length, 'member')} playing Nacos ${versions.join(', ')}, sharing one store${listening}`];
   for (const member of members) {
     const { settings } = cluster.member(member.index);
     const faults = Object.entries(FAULT_NAMES)

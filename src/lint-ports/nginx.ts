@@ -14,6 +14,7 @@ import { analyzeGroup, dedupeFindings, memberMainPort, type FixStyle, type Layer
 import { MAX_INCLUDE_DEPTH, type NginxIncludes } from './nginx-includes.js';
 import { NginxParseError, parseNginx, type NginxDirective } from './nginx-parser.js';
 import { parseNginxTime } from './time.js';
+import { plural } from '../text.js';
 
 interface Member {
   readonly host: string;
@@ -260,7 +261,7 @@ export function lintNginx(source: string, file: string, includes?: NginxIncludes
   const tree = expandIncludes(parsed, file, [file], state);
   const findings: Finding[] = [...state.findings];
   if (state.followed.size > 0) {
-    findings.push({ check: 'ports.include', status: 'info', title: `read ${state.followed.size} included file${state.followed.size === 1 ? '' : 's'}: ${[...state.followed].join(', ')}`, location: { file } });
+    findings.push({ check: 'ports.include', status: 'info', title: `read ${plural(state.followed.size, 'included file')}: ${[...state.followed].join(', ')}`, location: { file } });
   }
   const routes = [...blockOf(tree, 'stream').flatMap(streamRoutes), ...blockOf(tree, 'http').flatMap(httpRoutes)];
   const byHost = new Map<string, { route: Route; member: Member }[]>();

@@ -6,7 +6,7 @@
 import { BlockList, isIP } from 'node:net';
 import { formatHostPort, isLoopbackHost, parseCidr } from '../address.js';
 import type { Finding, Report, Section } from '../doctor/report.js';
-import { binaryReason } from '../text.js';
+import { binaryReason, plural } from '../text.js';
 import { DEFAULT_MAIN_PORT, ROLES, ROLE_DESCRIPTIONS, formatOffset, rolePorts } from '../ports.js';
 import { LOOPBACK, hostKey, memberKey, parseClusterConf, type ClusterMember, type ParsedClusterConf } from './cluster-conf.js';
 import {
@@ -313,7 +313,7 @@ function clusterFindings(file: string, parsed: ParsedClusterConf): Finding[] {
     findings.push({
       check: 'lint.cluster.members',
       status: 'warn',
-      title: `${unique.length} member${unique.length === 1 ? '' : 's'}: ${unique.map((member) => member.input).join(', ')}`,
+      title: `${plural(unique.length, 'member')}: ${unique.map((member) => member.input).join(', ')}`,
       cause: 'NO_RAFT_MAJORITY_MARGIN',
       explanation: 'Raft needs a majority of the members to elect a leader, so with 1 or 2 members losing one stops writes',
       fix: unique.length === 1 ? 'run it in standalone mode (-m standalone), or add members' : 'use 3 members (or 5)',

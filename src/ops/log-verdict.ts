@@ -6,6 +6,7 @@ import { describeError, errnoCode } from '../errors.js';
 import type { Finding, Location, Report, Section, Status } from '../doctor/report.js';
 import { DEFAULT_MAIN_PORT, ROLE_DESCRIPTIONS, formatOffset, roleOfPort, type Role } from '../ports.js';
 import { roleField, type LogPosition, type LogScanResult, type Occurrence } from './log-timeline.js';
+import { plural } from '../text.js';
 import {
   DOUBLE_WRITE_EXPLANATION,
   DOUBLE_WRITE_WARNING,
@@ -387,7 +388,7 @@ function isZlibError(error: unknown): boolean {
 
 function fileFinding(file: ScannedFile): Finding {
   const size = file.bytes >= 1024 * 1024 ? `${(file.bytes / 1024 / 1024).toFixed(1)} MiB` : `${file.bytes} bytes`;
-  const what = `${file.lines} ${file.lines === 1 ? 'line' : 'lines'}, ${size}${file.gzip ? ' (gzip)' : ''}`;
+  const what = `${plural(file.lines, 'line')}, ${size}${file.gzip ? ' (gzip)' : ''}`;
   const binaryLines = file.binaryLines ?? 0;
   // Mostly junk: one clear finding instead of "[ok] N lines" (a log with a damaged stretch keeps its line count below).
   if (binaryLines > 0 && binaryLines * 2 >= file.lines) {
@@ -430,7 +431,7 @@ function fileFinding(file: ScannedFile): Finding {
     };
   }
   const cut = file.truncatedLines > 0 ? `; ${file.truncatedLines} over-long or binary lines cut` : '';
-  const skipped = binaryLines > 0 ? `; ${binaryLines} ${binaryLines === 1 ? 'line' : 'lines'} of binary data skipped` : '';
+  const skipped = binaryLines > 0 ? `; ${plural(binaryLines, 'line')} of binary data skipped` : '';
   return { check: 'logs.file', status: file.truncatedLines > 0 || binaryLines > 0 ? 'info' : 'ok', title: `${what}${cut}${skipped}`, location: { file: file.name } };
 }
 
