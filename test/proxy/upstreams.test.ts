@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/ports.js';
 import { startBlackHole } from '../helpers/black-hole.js';
 import { closeOutcome, connectOutcome, readLine, startFakeMember, type FakeMember } from '../helpers/net.js';
-import { DATA_PATHS, startProxy } from '../helpers/proxy.js';
+import { DATA_PATHS, startProxy, type ProxyHarness } from '../helpers/proxy.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -165,18 +165,21 @@ describe.each(DATA_PATHS)('active health checks on data path %s', (dataPath) => 
     expect(owners).toEqual(new Set(['m1', 'm2']));
   });
 
-  it('listens before the first round of checks, and serves clients that connect meanwhile once it ends', async () => {
+  /** A proxy in front of a black-holed member and m1, listening, its first round of checks not begun. */
+  async function listeningBeforeChecks(overrides: Parameters<typeof startProxy>[1]): Promise<ProxyHarness> {
     const hole = await startBlackHole();
     cleanups.push(() => hole.close());
     const [m1] = await members(1, ['main']);
-    const harness = await startProxy(
-      [{ host: '127.0.0.1', base: hole.port }, m1!],
-      { roles: ['main'], healthInterval: 60_000, healthTimeout: 1000, dataPath },
-      '127.0.0.1',
-      { start: false },
-    );
+    const harness = await startProxy([{ host: '127.0.0.1', base: hole.port }, m1!], { roles: ['main'], healthInterval: 60_000, dataPath, ...overrides }, '127.0.0.1', {
+      start: false,
+    });
     cleanups.push(() => harness.close());
     await harness.proxy.listen();
+    return harness;
+  }
+
+  it('listens before the first round of checks, and serves clients that connect meanwhile once it ends', async () => {
+    const harness = await listeningBeforeChecks({ healthTimeout: 1000 });
     expect(harness.proxy.state).toBe('starting');
     // The black-holed member holds the first round for its whole timeout; this client waits.
     const early = await harness.dial('main');
@@ -192,17 +195,7 @@ describe.each(DATA_PATHS)('active health checks on data path %s', (dataPath) => 
   });
 
   it('refuses at once, during the first round of checks, the clients the limits or the deny list would refuse anyway', async () => {
-    const hole = await startBlackHole();
-    cleanups.push(() => hole.close());
-    const [m1] = await members(1, ['main']);
-    const harness = await startProxy(
-      [{ host: '127.0.0.1', base: hole.port }, m1!],
-      { roles: ['main'], healthInterval: 60_000, healthTimeout: 20_000, maxConnections: 1, dataPath },
-      '127.0.0.1',
-      { start: false },
-    );
-    cleanups.push(() => harness.close());
-    await harness.proxy.listen();
+    const harness = await listeningBeforeChecks({ healthTimeout: 20_000, maxConnections: 1 });
     const started = harness.proxy.start();
     const early = await harness.dial('main');
     // The round takes up to 20 s (the black hole); the second client is over --max-connections
