@@ -8,6 +8,9 @@ import { formatHostPort } from '../address.js';
 import { NacosResponseError } from './http-errors.js';
 import { toBoolean, toNumber, unwrapResult } from './server-state.js';
 
+/** Where the member list is served: 1.3-3.1 (v1), 3.x admin API (v3, behind auth when it is on). */
+export const CLUSTER_NODES_PATHS = Object.freeze({ v1: '/v1/core/cluster/nodes', v3: '/v3/admin/core/cluster/node/list' } as const);
+
 export interface RaftGroup {
   readonly group: string;
   /** `host:raftPort`, undefined when the group has no leader. */

@@ -10,6 +10,7 @@
  * without v1, or of another HTTP server proves nothing; then the server state's `auth_enabled`
  * is the evidence, if there is one.
  */
+import { CLUSTER_NODES_PATHS } from '../../nacos/cluster-nodes.js';
 import { NacosHttpError, NacosResponseError } from '../../nacos/http-errors.js';
 import { isRecord, unwrapResult } from '../../nacos/server-state.js';
 import { advice, type CheckCause } from '../advice.js';
@@ -32,7 +33,7 @@ export interface AuthObservation {
 }
 
 /** The secured reads: a config that does not exist (v1) and the member list (v3 admin API). */
-export const SECURED_PATHS: Readonly<Record<SecuredApi, string>> = Object.freeze({ v1: '/v1/cs/configs', v3: '/v3/admin/core/cluster/node/list' });
+export const SECURED_PATHS: Readonly<Record<SecuredApi, string>> = Object.freeze({ v1: '/v1/cs/configs', v3: CLUSTER_NODES_PATHS.v3 });
 export const SECURED_QUERY = Object.freeze({ dataId: 'nacos-doctor.auth-check', group: 'DEFAULT_GROUP' });
 /** What Nacos answers (HTTP 404) for a config that does not exist, past the auth filter. */
 const NO_SUCH_CONFIG = /config data not exist/i;

@@ -5,7 +5,7 @@
  * `/v1/core/cluster/nodes` serves 1.3-3.1, `/v3/admin/core/cluster/node/list` 3.x; both need a
  * token when auth is on, so they share the target's login.
  */
-import { parseClusterNodes, type ClusterNode } from '../../nacos/cluster-nodes.js';
+import { CLUSTER_NODES_PATHS, parseClusterNodes, type ClusterNode } from '../../nacos/cluster-nodes.js';
 import { formatHostPort, normalizeIp } from '../../address.js';
 import { isValidPort } from '../../ports.js';
 import { plural } from '../../text.js';
@@ -20,7 +20,7 @@ export interface MembersObservation {
   readonly v3: Outcome<readonly ClusterNode[]>;
 }
 
-const PATHS = { v1: '/v1/core/cluster/nodes', v3: '/v3/admin/core/cluster/node/list' } as const;
+const PATHS = CLUSTER_NODES_PATHS;
 
 /** Per Raft group: each leader the members name and who names it, and the members that see none. */
 export interface RaftView {
