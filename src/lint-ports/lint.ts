@@ -75,7 +75,8 @@ export interface LintInput {
 
 const PASTED_SOURCE = '<argument>';
 
-export function lintPorts(input: LintInput): Section {
+/** The kind of `input`: as given, or detected; a binary or unrecognisable file is a UsageError. */
+export function lintKind(input: Pick<LintInput, 'name' | 'text' | 'kind'>): LintKind {
   const binary = binaryReason(input.text);
   if (binary !== undefined) {
     throw new UsageError(`${escapeControlCharacters(input.name)} is not a text file (${binary}); lint-ports reads ${UNDERSTOOD}`, { code: 'ERR_LINT_KIND' });
@@ -87,6 +88,11 @@ export function lintPorts(input: LintInput): Section {
       { code: 'ERR_LINT_KIND' },
     );
   }
+  return kind;
+}
+
+export function lintPorts(input: LintInput): Section {
+  const kind = lintKind(input);
   const title = KIND_TITLES[kind];
   if (kind === 'docker-run') {
     const source = input.pasted === true ? { file: PASTED_SOURCE, lines: false } : { file: input.name, lines: true };

@@ -6,9 +6,8 @@ import { readFile } from 'node:fs/promises';
 import type { Report, Section } from '../../doctor/report.js';
 import { UsageError, describeError, errnoCode } from '../../errors.js';
 import { isContainerCommand } from '../../lint-ports/docker-run.js';
-import { LINT_KINDS, detectKind, lintPorts, type LintKind } from '../../lint-ports/lint.js';
+import { LINT_KINDS, lintKind, lintPorts, type LintKind } from '../../lint-ports/lint.js';
 import { readNginxIncludes } from '../../lint-ports/nginx-includes.js';
-import { binaryReason } from '../../text.js';
 import type { CliIo } from '../io.js';
 import type { ParsedArgs } from '../parse.js';
 import { writeReport } from '../report-output.js';
@@ -50,8 +49,8 @@ export async function runLintPorts(args: ParsedArgs, io: CliIo): Promise<number>
       if (isContainerCommand(target)) sections.push(lintPorts({ name: commandLabel(target), text: target, pasted: true }));
       else {
         const text = await readTarget(target);
-        const nginx = (kind ?? (binaryReason(text) === undefined ? detectKind(text) : undefined)) === 'nginx';
-        sections.push(lintPorts({ name: target, text, ...(kind ? { kind } : {}), ...(nginx ? { includes: await readNginxIncludes(target, text) } : {}) }));
+        const fileKind = lintKind({ name: target, text, ...(kind ? { kind } : {}) });
+        sections.push(lintPorts({ name: target, text, kind: fileKind, ...(fileKind === 'nginx' ? { includes: await readNginxIncludes(target, text) } : {}) }));
       }
     }
   }
